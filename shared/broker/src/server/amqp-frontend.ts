@@ -1,0 +1,299 @@
+// Speaks the Service Bus dialect of AMQP 1.0 over rhea: accepts connections (any SASL mechanism an
+// official SDK offers), answers CBS token requests, routes management requests, and turns links into
+// engine operations: client senders put messages into entities, client receivers take them out.
+import { createRequire } from "node:module";
+import type { Duplex } from "node:stream";
+import { MalformedMessageError, parseMessage } from "../amqp/encoded-message.ts";
+import { rawBytesOf, rhea, rheaMessage } from "../amqp/rhea.ts";
+import type { BrokerEngine } from "../engine/broker-engine.ts";
+import type { Consumer, Lock, MessageQueue, Outcome } from "../engine/message-queue.ts";
+import { handleManagement } from "./management.ts";
+import { ReplyLinks } from "./reply-links.ts";
+import type { RheaConnection, RheaContext, RheaDelivery, RheaLink, RheaMessage } from "./rhea-types.ts";
+
+const require = createRequire(import.meta.url);
+const Connection = require("rhea/lib/connection.js");
+
+/** Standard-tier Service Bus limit; the SDK sizes batches by what the attach announces. */
+export const MAX_MESSAGE_SIZE = 262_144;
+/** `sendMessages([...])` and batches arrive as one transfer in this format, each message a data section. */
+const BATCH_FORMAT = 0x80013700;
+const CBS_NODE = "$cbs";
+const MANAGEMENT_SUFFIX = "/$management";
+
+// Every mechanism an official SDK is known to offer; none carries a secret the broker would check
+// (tokens arrive over CBS). MSSBCBS is the .NET client's "authenticate by CBS" mechanism.
+function acceptingMechanism() {
+  return {
+    outcome: undefined as boolean | undefined,
+    username: undefined as string | undefined,
+    start(response?: Buffer) {
+      this.outcome = true;
+      this.username = response ? response.toString("utf8").replaceAll("\0", " ").trim() || "anonymous" : "anonymous";
+    },
+  };
+}
+
+export interface FrontendLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export class AmqpFrontend {
+  readonly #engine: BrokerEngine;
+  readonly #log: FrontendLogger;
+  readonly #container;
+  readonly #replyLinks = new WeakMap<RheaConnection, ReplyLinks>();
+  readonly #locksByDelivery = new WeakMap<RheaDelivery, { queue: MessageQueue; lock: Lock }>();
+  readonly #connections = new Set<RheaConnection>();
+
+  constructor(engine: BrokerEngine, log: FrontendLogger) {
+    this.#engine = engine;
+    this.#log = log;
+    this.#container = rhea.create_container({
+      id: "haymaker-broker",
+      sender_options: { autosettle: false, treat_modified_as_released: false },
+      receiver_options: { autoaccept: false, credit_window: 1000 },
+    });
+    const mechanisms: Record<string, () => ReturnType<typeof acceptingMechanism>> = {};
+    for (const name of ["MSSBCBS", "ANONYMOUS", "PLAIN", "EXTERNAL"]) mechanisms[name] = acceptingMechanism;
+    this.#container.sasl_server_mechanisms = mechanisms;
+    this.#container.on("connection_open", (context: RheaContext) => this.#connections.add(context.connection));
+    this.#container.on("connection_close", (context: RheaContext) => this.#connections.delete(context.connection));
+    this.#container.on("disconnected", (context: RheaContext) => this.#connections.delete(context.connection));
+    this.#container.on("sender_open", (context: RheaContext) => this.#onClientReceiver(context.sender as RheaLink));
+    this.#container.on("receiver_open", (context: RheaContext) => this.#onClientSender(context.receiver as RheaLink));
+    // A client's failure is its own: log it, keep serving everyone else.
+    this.#container.on("error", (error: Error) => this.#log.warn(`amqp: ${error.message}`));
+    this.#container.on("protocol_error", (context: RheaContext & { error?: Error }) =>
+      this.#log.warn(`amqp protocol error: ${context.error?.message ?? "unknown"}`),
+    );
+  }
+
+  /** Serves one client over a byte stream: a TCP or TLS socket. */
+  acceptSocket(socket: Duplex): void {
+    new Connection({}, this.#container).accept(socket);
+  }
+
+  /** Serves one client over a WebSocket (`ws` server side socket). */
+  acceptWebSocket(socket: unknown): void {
+    this.#container.websocket_accept(socket);
+  }
+
+  close(): void {
+    for (const connection of this.#connections) {
+      connection.close({ condition: "amqp:connection:forced", description: "The broker is shutting down." });
+    }
+  }
+
+  #replies(connection: RheaConnection): ReplyLinks {
+    let links = this.#replyLinks.get(connection);
+    if (!links) {
+      links = new ReplyLinks();
+      this.#replyLinks.set(connection, links);
+    }
+    return links;
+  }
+
+  // A client receiver attached: we send on it.
+  #onClientReceiver(link: RheaLink): void {
+    const remote = link.remote.attach ?? {};
+    const address = remote.source?.address ?? "";
+    link.set_source({ ...remote.source, address });
+    if (remote.target) link.set_target(remote.target);
+    if (address === CBS_NODE || address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
+      const replies = this.#replies(link.connection);
+      replies.add(link, address);
+      link.on("sender_close", () => replies.remove(link));
+      return;
+    }
+    const queue = this.#engine.queue(address);
+    if (!queue) return this.#refuse(link, address, this.#engine.isSendTarget(address) ? "it is a topic: receive from one of its subscriptions" : undefined);
+    const receiveAndDelete = remote.snd_settle_mode === 1;
+    link.local.attach.snd_settle_mode = remote.snd_settle_mode ?? 0;
+    link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
+    link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
+    const consumer: Consumer = {
+      receiveAndDelete,
+      credit: () => (link.is_open() ? link.credit : 0),
+      deliver: (bytes, lock) => {
+        const delivery = link.send(bytes, lock?.token.tag ?? Buffer.alloc(0), 0);
+        if (lock) this.#locksByDelivery.set(delivery, { queue, lock });
+      },
+    };
+    queue.addConsumer(consumer);
+    link.on("sendable", () => queue.scheduleDispatch());
+    link.on("sender_draining", () => {
+      queue.dispatch();
+      link.set_drained(true);
+    });
+    const settle = (context: RheaContext) => this.#onDisposition(context.delivery as RheaDelivery);
+    for (const event of ["accepted", "rejected", "modified", "released"]) link.on(event, settle);
+    const detach = () => queue.removeConsumer(consumer);
+    link.on("sender_close", detach);
+    link.on("sender_error", detach);
+    link.on("sender_disconnected" as string, detach);
+  }
+
+  #refuse(link: RheaLink, address: string, why?: string): void {
+    const description = `The messaging entity '${address}' could not be found${why ? `: ${why}` : ""}.`;
+    link.local.attach.source = null;
+    link.local.attach.target = null;
+    link.close({ condition: "amqp:not-found", description });
+  }
+
+  #onDisposition(delivery: RheaDelivery): void {
+    const held = this.#locksByDelivery.get(delivery);
+    if (!held) return;
+    this.#locksByDelivery.delete(delivery);
+    const settled = held.queue.settle(held.lock.token.id, outcomeOf(delivery.remote_state));
+    // The SDK waits for the broker's settled disposition; an error there becomes MessageLockLost.
+    if (delivery.remote_settled) return;
+    delivery.update(
+      true,
+      settled
+        ? rheaMessage.accepted().described()
+        : rheaMessage
+            .rejected({
+              error: {
+                condition: "com.microsoft:message-lock-lost",
+                description: "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+              },
+            })
+            .described(),
+    );
+  }
+
+  // A client sender attached: we receive on it.
+  #onClientSender(link: RheaLink): void {
+    const remote = link.remote.attach ?? {};
+    const address = remote.target?.address ?? "";
+    link.set_target({ ...remote.target, address });
+    if (remote.source) link.set_source(remote.source);
+    link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
+    link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
+    if (address === CBS_NODE) {
+      link.on("message", (context) => this.#onCbsRequest(context));
+      return;
+    }
+    if (address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
+      const entity = address.slice(0, -MANAGEMENT_SUFFIX.length);
+      if (!this.#engine.queue(entity) && !this.#engine.isSendTarget(entity)) return this.#refuse(link, entity);
+      link.on("message", (context) => this.#onManagementRequest(context, entity, address));
+      return;
+    }
+    if (!this.#engine.isSendTarget(address)) {
+      return this.#refuse(link, address, this.#engine.queue(address) ? "send to its topic instead" : undefined);
+    }
+    link.on("message", (context) => this.#onMessage(context, address));
+  }
+
+  #onMessage(context: RheaContext, address: string): void {
+    const delivery = context.delivery as RheaDelivery;
+    let payloads: Buffer[];
+    try {
+      payloads = transferPayloads(context);
+    } catch (error) {
+      delivery.reject({ condition: "amqp:decode-error", description: (error as Error).message });
+      return;
+    }
+    const acknowledge = () => {
+      if (!delivery.remote_settled) delivery.accept();
+    };
+    try {
+      const messages = payloads.map((payload) => parseMessage(payload));
+      for (const message of messages) this.#engine.send(address, message);
+      this.#engine.whenDurable(acknowledge);
+    } catch (error) {
+      if (error instanceof MalformedMessageError) {
+        delivery.reject({ condition: "amqp:decode-error", description: error.message });
+        return;
+      }
+      this.#log.warn(`amqp: a message sent to ${address} was refused: ${(error as Error).message}`);
+      delivery.reject({ condition: "amqp:internal-error", description: "The broker could not store the message." });
+    }
+  }
+
+  #onCbsRequest(context: RheaContext): void {
+    const request = context.message as RheaMessage;
+    (context.delivery as RheaDelivery).accept();
+    // Tokens are not validated: the embedded broker is a local development stand-in.
+    this.#reply(context, CBS_NODE, request, { "status-code": 202, "status-description": "Accepted" }, undefined);
+  }
+
+  #onManagementRequest(context: RheaContext, entity: string, node: string): void {
+    const request = context.message as RheaMessage;
+    (context.delivery as RheaDelivery).accept();
+    const operation = request.application_properties?.operation;
+    let response: ReturnType<typeof handleManagement>;
+    try {
+      response = handleManagement(this.#engine, entity, operation, request.body);
+    } catch (error) {
+      this.#log.warn(`amqp: management ${String(operation)} on ${entity} failed: ${(error as Error).message}`);
+      response = { statusCode: 500, errorCondition: "amqp:internal-error", description: "The operation failed inside the broker." };
+    }
+    const properties: Record<string, unknown> = {
+      statusCode: response.statusCode,
+      statusDescription: response.description,
+      "status-code": response.statusCode,
+      "status-description": response.description,
+    };
+    if (response.errorCondition) properties.errorCondition = response.errorCondition;
+    // A scheduled message is acknowledged like a sent one: only once it is stored.
+    this.#engine.whenDurable(() => this.#reply(context, node, request, properties, response.body));
+  }
+
+  #reply(context: RheaContext, node: string, request: RheaMessage, properties: Record<string, unknown>, body: unknown): void {
+    const link = this.#replies(context.connection).find(request.reply_to, node);
+    if (!link) {
+      this.#log.warn(`amqp: no reply link for ${node} (reply_to ${String(request.reply_to)}); the request is dropped`);
+      return;
+    }
+    link.send({
+      correlation_id: request.message_id,
+      to: request.reply_to,
+      application_properties: properties,
+      body: body === undefined ? null : body,
+    });
+  }
+}
+
+/** The encoded messages of one transfer: one, or several for a batch. */
+function transferPayloads(context: RheaContext): Buffer[] {
+  if ((context.format ?? 0) === BATCH_FORMAT && Buffer.isBuffer(context.message)) {
+    const batch = rheaMessage.decode(context.message);
+    const body = batch.body;
+    const content = body?.multiple ? body.content : [body?.content];
+    return (content as unknown[]).map((item) => {
+      if (!Buffer.isBuffer(item)) throw new MalformedMessageError("a batch must carry each message as a data section");
+      return item;
+    });
+  }
+  const raw = rawBytesOf(context.message as object);
+  if (!raw) throw new MalformedMessageError("the transfer carried no message");
+  return [raw];
+}
+
+/** Maps an AMQP delivery state from the client onto a Service Bus settlement. */
+function outcomeOf(state: RheaDelivery["remote_state"]): Outcome {
+  const kind = state?.constructor?.composite_type;
+  if (kind === "accepted") return { kind: "complete" };
+  if (kind === "rejected") {
+    const info = { ...(state?.error?.info ?? {}) };
+    const reason = info.DeadLetterReason;
+    const description = info.DeadLetterErrorDescription;
+    delete info.DeadLetterReason;
+    delete info.DeadLetterErrorDescription;
+    return {
+      kind: "deadLetter",
+      reason: reason === undefined ? undefined : String(reason),
+      description: description === undefined ? undefined : String(description),
+      properties: info,
+    };
+  }
+  if (kind === "modified") {
+    const properties = (state?.message_annotations ?? undefined) as Record<string, unknown> | undefined;
+    return state?.undeliverable_here ? { kind: "defer", properties } : { kind: "abandon", properties };
+  }
+  return { kind: "abandon" };
+}

@@ -1,0 +1,53 @@
+// The few parts of rhea's server-side objects the broker touches, typed here because rhea has no types.
+
+export interface Terminus {
+  address?: string;
+  [field: string]: unknown;
+}
+
+export interface RheaDelivery {
+  tag: Buffer;
+  remote_settled: boolean;
+  remote_state?: { constructor?: { composite_type?: string }; error?: { condition?: string; info?: Record<string, unknown> } } & Record<string, unknown>;
+  format?: number;
+  update(settled: boolean | undefined, state?: unknown): void;
+  accept(): void;
+  reject(error: { condition: string; description: string }): void;
+}
+
+export interface RheaLink {
+  name: string;
+  credit: number;
+  connection: RheaConnection;
+  remote: { attach?: { source?: Terminus; target?: Terminus; snd_settle_mode?: number; rcv_settle_mode?: number } };
+  local: { attach: Record<string, unknown> };
+  set_source(fields: Terminus): void;
+  set_target(fields: Terminus): void;
+  send(payload: unknown, tag?: Buffer, format?: number): RheaDelivery;
+  set_drained(drained: boolean): void;
+  add_credit(credit: number): void;
+  is_open(): boolean;
+  close(error?: { condition: string; description: string }): void;
+  on(event: string, listener: (context: RheaContext) => void): void;
+}
+
+export interface RheaConnection {
+  container_id?: string;
+  close(error?: { condition: string; description: string }): void;
+}
+
+export interface RheaMessage {
+  message_id?: unknown;
+  reply_to?: string;
+  application_properties?: Record<string, unknown>;
+  body?: unknown;
+}
+
+export interface RheaContext {
+  connection: RheaConnection;
+  sender?: RheaLink;
+  receiver?: RheaLink;
+  delivery?: RheaDelivery;
+  message?: RheaMessage | Buffer;
+  format?: number;
+}

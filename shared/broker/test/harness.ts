@@ -1,0 +1,59 @@
+// Starts a broker on a free loopback port for a test, with a Config.json built in the test, and hands out
+// official @azure/service-bus clients connected to it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
+import { parseConfig } from "../src/config/load-config.ts";
+import { type RunningBroker, startBroker } from "../src/broker.ts";
+
+export interface QueueSpec {
+  Name: string;
+  Properties?: Record<string, unknown>;
+}
+export interface TopicSpec {
+  Name: string;
+  Properties?: Record<string, unknown>;
+  Subscriptions: Array<{ Name: string; Properties?: Record<string, unknown>; Rules?: unknown[] }>;
+}
+
+export function configJson(entities: { queues?: QueueSpec[]; topics?: TopicSpec[] }): string {
+  return JSON.stringify({
+    UserConfig: {
+      Namespaces: [{ Name: "test", Queues: entities.queues ?? [], Topics: entities.topics ?? [] }],
+      Logging: { Type: "Console" },
+    },
+  });
+}
+
+export interface TestBroker {
+  broker: RunningBroker;
+  client(options?: ServiceBusClientOptions): ServiceBusClient;
+  dataDirectory: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startTestBroker(
+  entities: { queues?: QueueSpec[]; topics?: TopicSpec[] },
+  options: { durable?: boolean } = {},
+): Promise<TestBroker> {
+  const dataDirectory = options.durable ? mkdtempSync(join(tmpdir(), "haymaker-broker-")) : undefined;
+  const broker = await startBroker({ topology: parseConfig(configJson(entities)), port: 0, dataDirectory });
+  const clients: ServiceBusClient[] = [];
+  return {
+    broker,
+    dataDirectory,
+    client(clientOptions?: ServiceBusClientOptions) {
+      const client = new ServiceBusClient(broker.connectionString, clientOptions);
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.close().catch(() => {})));
+      await broker.close();
+      if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
