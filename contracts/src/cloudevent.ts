@@ -9,6 +9,14 @@ export const DATA_CONTENT_TYPE = "application/json";
 export const EVENT_TYPE_PREFIX = "com.haymaker.";
 export const SOURCE_PREFIX = "/haymaker/";
 
+// On Service Bus (binary mode of the CloudEvents AMQP binding) each attribute is an application property
+// named prefix + attribute. We write "cloudEvents_": unlike "cloudEvents:", it is a plain identifier in
+// Service Bus SQL filters. Readers accept the older colon form too.
+export const AMQP_PROPERTY_PREFIX = "cloudEvents_";
+export const AMQP_LEGACY_PROPERTY_PREFIX = "cloudEvents:";
+/** The application property that carries the event type; subscription rules filter on it. */
+export const AMQP_TYPE_PROPERTY = `${AMQP_PROPERTY_PREFIX}type`;
+
 const NAME = NAME_PATTERN.source.slice(1, -1);
 const SOURCE = new RegExp(`^/haymaker/${NAME}$`);
 const TYPE = /^com\.haymaker\.[a-z]+(?:\.[a-z]+)+\.v[1-9][0-9]*$/;

@@ -15,3 +15,5 @@ export { describeValue, type Problem } from "./problems.ts";
 export { isSensitiveField, looksLikeSecret } from "./secrets.ts";
 export { PrincipalSchema, RESERVED_TAG_PREFIX, TAG_LIMITS, type Tags, TagsSchema } from "./text.ts";
 export * from "./time.ts";
+export * from "./topology.ts";
+export * from "./topology-documents.ts";

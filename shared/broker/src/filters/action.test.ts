@@ -3,7 +3,11 @@ import { FilterSyntaxError } from "./filter-syntax-error.ts";
 import type { FilterableMessage, SystemProperties } from "./message.ts";
 import { sqlRule } from "./rules.ts";
 
-function run(action: string, user: Record<string, unknown> = {}, system: SystemProperties = {}): FilterableMessage {
+function run(
+  action: string,
+  user: Record<string, unknown> = {},
+  system: SystemProperties = {},
+): FilterableMessage {
   const m: FilterableMessage = { system: { ...system }, user: { ...user } };
   sqlRule("r", "1=1", action).apply(m);
   return m;
@@ -102,7 +106,7 @@ describe("action errors", () => {
 
   it.each([
     ["UPDATE a = 1", 'Expected SET or REMOVE at position 0 but found "UPDATE"'],
-    [";", "Expected SET or REMOVE after \";\" at position 1 but found end of expression"],
+    [";", 'Expected SET or REMOVE after ";" at position 1 but found end of expression'],
     ["SET a 1", 'Expected "=" after "a" at position 6 but found "1"'],
     ["SET a =", 'Expected a value after "=" at position 7 but found end of expression'],
     ["SET a = 1 b = 2", 'Expected ";" or an operator after "1" at position 10 but found "b"'],

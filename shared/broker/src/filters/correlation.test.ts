@@ -56,7 +56,11 @@ describe("correlationRule", () => {
   });
 
   it("combines system fields and properties", () => {
-    const rule = correlationRule("r", { label: "abc", replyTo: "xdeu@hotmail.com", properties: { prop2: "xyz" } });
+    const rule = correlationRule("r", {
+      label: "abc",
+      replyTo: "xdeu@hotmail.com",
+      properties: { prop2: "xyz" },
+    });
     expect(rule.matches(message({ label: "abc", replyTo: "xdeu@hotmail.com" }, { prop2: "xyz" }))).toBe(true);
     expect(rule.matches(message({ label: "abc", replyTo: "xdeu@hotmail.com" }, { prop2: "xy" }))).toBe(false);
   });

@@ -50,7 +50,10 @@ describe("evaluateRules", () => {
   });
 
   it("delivers once when several rules without actions match", () => {
-    const result = evaluateRules([sqlRule("a", "x > 0"), sqlRule("b", "x < 10"), trueRule()], message({ x: 5 }));
+    const result = evaluateRules(
+      [sqlRule("a", "x > 0"), sqlRule("b", "x < 10"), trueRule()],
+      message({ x: 5 }),
+    );
     expect(result).toEqual(message({ x: 5 }));
   });
 

@@ -53,8 +53,11 @@ export function evaluateRules(rules: readonly Rule[], m: FilterableMessage): Fil
 
 function action(actionExpression: string | undefined): (m: FilterableMessage) => void {
   // A blank action is how some tools spell "no action"; Service Bus treats it as the empty rule action.
-  if (actionExpression === undefined || actionExpression.trim() === "") return noAction;
-  return guard(actionExpression, () => compileAction(parseAction(actionExpression), actionExpression));
+  if (actionExpression === undefined) return noAction;
+  return guard(actionExpression, () => {
+    if (actionExpression.trim() === "") return noAction;
+    return compileAction(parseAction(actionExpression), actionExpression);
+  });
 }
 
 /** Compiles, promising callers that nothing but a FilterSyntaxError ever escapes, whatever the input. */

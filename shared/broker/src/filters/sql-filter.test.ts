@@ -9,9 +9,12 @@ function message(user: Record<string, unknown> = {}, system: SystemProperties = 
 const matches = (filter: string, m: FilterableMessage = message()) => sqlRule("r", filter).matches(m);
 
 describe("match-all filters", () => {
-  it.each(["1=1", "TRUE", "true", "(TRUE)", "NOT FALSE", "1 = 1 OR x = 2"])("%s matches an empty message", (f) => {
-    expect(matches(f)).toBe(true);
-  });
+  it.each(["1=1", "TRUE", "true", "(TRUE)", "NOT FALSE", "1 = 1 OR x = 2"])(
+    "%s matches an empty message",
+    (f) => {
+      expect(matches(f)).toBe(true);
+    },
+  );
 
   it.each(["1=0", "FALSE", "NULL", "NOT TRUE"])("%s matches nothing", (f) => {
     expect(matches(f)).toBe(false);
@@ -105,7 +108,12 @@ describe("incompatible types are unknown, not errors", () => {
   });
 
   it("compares dates with dates and binary with binary", () => {
-    const m = message({ d: new Date(1000), e: new Date(2000), b: Buffer.from([1, 2]), c: Buffer.from([1, 2]) });
+    const m = message({
+      d: new Date(1000),
+      e: new Date(2000),
+      b: Buffer.from([1, 2]),
+      c: Buffer.from([1, 2]),
+    });
     expect(matches("d < e", m)).toBe(true);
     expect(matches("d = d", m)).toBe(true);
     expect(matches("b = c", m)).toBe(true);
@@ -276,8 +284,13 @@ describe("arithmetic", () => {
 });
 
 describe("property names", () => {
-  it("default to user scope and accept user. and [delimited] and \"quoted\" forms", () => {
-    const m = message({ color: "red", "Property With Space": 1, "HR-EmployeeID": "e", "Contoso & Northwind": true });
+  it('default to user scope and accept user. and [delimited] and "quoted" forms', () => {
+    const m = message({
+      color: "red",
+      "Property With Space": 1,
+      "HR-EmployeeID": "e",
+      "Contoso & Northwind": true,
+    });
     expect(matches("color = 'red'", m)).toBe(true);
     expect(matches("user.color = 'red'", m)).toBe(true);
     expect(matches("[Property With Space] = 1", m)).toBe(true);
