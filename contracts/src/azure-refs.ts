@@ -16,7 +16,10 @@ export const ARM_ID_MAX_LENGTH = 1024;
 /** An Azure Resource Manager id of a resource group or a resource inside one. */
 export const ArmIdSchema = v.pipe(
   v.string(),
-  v.regex(ARM_ID, "expected an ARM resource id like /subscriptions/<guid>/resourceGroups/<name>/providers/..."),
+  v.regex(
+    ARM_ID,
+    "expected an ARM resource id like /subscriptions/<guid>/resourceGroups/<name>/providers/...",
+  ),
   v.maxLength(ARM_ID_MAX_LENGTH, `expected an ARM resource id of at most ${ARM_ID_MAX_LENGTH} characters`),
 );
 

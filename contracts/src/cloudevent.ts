@@ -41,15 +41,22 @@ export const CloudEventSchema = v.object({
   specversion: v.literal(SPEC_VERSION, `expected "${SPEC_VERSION}"`),
   id: token("an event id", 128),
   source: v.pipe(v.string(), v.regex(SOURCE, "expected /haymaker/<service>, e.g. /haymaker/validate")),
-  type: v.pipe(v.string(), v.regex(TYPE, "expected com.haymaker.<noun>.<verb>.v<n>, e.g. com.haymaker.run.requested.v1")),
-  subject: v.optional(v.pipe(v.string(), v.regex(SUBJECT, "expected runs/<runId> or runs/<runId>/agents/<agentId>"))),
+  type: v.pipe(
+    v.string(),
+    v.regex(TYPE, "expected com.haymaker.<noun>.<verb>.v<n>, e.g. com.haymaker.run.requested.v1"),
+  ),
+  subject: v.optional(
+    v.pipe(v.string(), v.regex(SUBJECT, "expected runs/<runId> or runs/<runId>/agents/<agentId>")),
+  ),
   time: TimestampSchema,
   datacontenttype: v.literal(DATA_CONTENT_TYPE, `expected "${DATA_CONTENT_TYPE}"`),
   data: v.custom<Record<string, unknown>>(isJsonObject, "expected a JSON object"),
   // Extensions. CloudEvents requires extension names of lowercase letters and digits only.
   correlationid: token("a correlation id", 128),
   causationid: v.optional(token("a causation id", 128)),
-  traceparent: v.optional(v.pipe(v.string(), v.regex(TRACEPARENT, "expected a W3C traceparent like 00-<32 hex>-<16 hex>-01"))),
+  traceparent: v.optional(
+    v.pipe(v.string(), v.regex(TRACEPARENT, "expected a W3C traceparent like 00-<32 hex>-<16 hex>-01")),
+  ),
   tracestate: v.optional(
     v.pipe(
       v.string(),

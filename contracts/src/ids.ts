@@ -12,7 +12,10 @@ export const SCENARIO_ID_MAX_LENGTH = 63;
 function dnsName(what: string, max: number) {
   return v.pipe(
     v.string(),
-    v.regex(NAME_PATTERN, `expected ${what}: lowercase letters, digits and single hyphens, starting with a letter`),
+    v.regex(
+      NAME_PATTERN,
+      `expected ${what}: lowercase letters, digits and single hyphens, starting with a letter`,
+    ),
     v.maxLength(max, `expected ${what} of at most ${max} characters`),
   );
 }

@@ -4,10 +4,16 @@ export * from "./azure-refs.ts";
 export * from "./cloudevent.ts";
 export * from "./errors.ts";
 export * from "./events/agents.ts";
+export { EXAMPLE_DATA } from "./events/examples.ts";
 export * from "./events/operator.ts";
 export * from "./events/registry.ts";
 export * from "./events/runs.ts";
-export { AGENT_OUTCOMES, type AgentOutcome, MAX_AGENTS_PER_RUN, MAX_RESOURCES_PER_AGENT } from "./events/shared.ts";
+export {
+  AGENT_OUTCOMES,
+  type AgentOutcome,
+  MAX_AGENTS_PER_RUN,
+  MAX_RESOURCES_PER_AGENT,
+} from "./events/shared.ts";
 export * from "./events/telemetry.ts";
 export * from "./ids.ts";
 export * from "./parse-event.ts";

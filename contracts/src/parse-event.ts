@@ -25,7 +25,10 @@ export function envelopeMismatch(event: CloudEvent): Problem | undefined {
   }
   const expected = subjectFor({ runId, agentId: typeof agentId === "string" ? agentId : undefined });
   if (event.subject !== undefined && event.subject !== expected) {
-    return { path: "subject", reason: `expected ${describeValue(expected)}, got ${describeValue(event.subject)}` };
+    return {
+      path: "subject",
+      reason: `expected ${describeValue(expected)}, got ${describeValue(event.subject)}`,
+    };
   }
   return undefined;
 }

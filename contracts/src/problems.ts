@@ -14,9 +14,10 @@ const ECHO_LIMIT = 64;
  * 64 characters; values that look like secrets, or sit in fields named like secrets, are not shown.
  */
 export function describeValue(value: unknown, field = ""): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value === "string") {
-    if (isSensitiveField(field) || looksLikeSecret(value)) return `a string of ${value.length} characters (not shown)`;
+    if (isSensitiveField(field) || looksLikeSecret(value))
+      return `a string of ${value.length} characters (not shown)`;
     if (value.length <= ECHO_LIMIT) return JSON.stringify(value);
     return `${JSON.stringify(value.slice(0, ECHO_LIMIT))}... (${value.length} characters)`;
   }
@@ -47,24 +48,30 @@ function lastKey(issue: v.BaseIssue<unknown>): string {
   return typeof key === "string" ? key : "";
 }
 
+// A missing key, or a key set to undefined. (No path check: valibot builds the message before the
+// enclosing object adds the path.)
+function isMissingKey(issue: v.BaseIssue<unknown>): boolean {
+  return issue.kind === "schema" && issue.input === undefined;
+}
+
 // Used for issues whose schema gave no message of its own (mostly type mismatches and missing keys).
 function defaultReason(issue: v.BaseIssue<unknown>): string {
-  if (issue.kind === "schema" && issue.type === "object" && issue.input === undefined && issue.path) {
-    return "is required";
-  }
-  return `expected ${issue.expected ?? "a valid value"}`;
+  return isMissingKey(issue) ? "is required" : `expected ${issue.expected ?? "a valid value"}`;
 }
 
 function toProblem(root: string, issue: v.BaseIssue<unknown>): Problem {
   const path = pathOf(root, issue);
-  if (issue.path?.at(-1)?.origin === "key") {
+  if (issue.path?.at(-1)?.origin === "key" && !isMissingKey(issue)) {
     return { path, reason: `invalid key: ${issue.message}` };
   }
   // A "got" part helps when a single value is wrong, not when a whole object failed a cross-field check.
   const echo =
     issue.input !== undefined &&
     (issue.kind === "schema" || typeof issue.input !== "object" || Array.isArray(issue.input));
-  return { path, reason: echo ? `${issue.message}, got ${describeValue(issue.input, lastKey(issue))}` : issue.message };
+  return {
+    path,
+    reason: echo ? `${issue.message}, got ${describeValue(issue.input, lastKey(issue))}` : issue.message,
+  };
 }
 
 const PARSE_CONFIG = { abortPipeEarly: true, message: defaultReason } as const;

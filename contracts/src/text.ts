@@ -27,7 +27,10 @@ export function text(max: number) {
     v.string(),
     v.minLength(1, "must not be empty"),
     v.maxLength(max, `expected at most ${max} characters`),
-    v.regex(NO_CONTROL_EXCEPT_NEWLINE_AND_TAB, "must not contain control characters other than newline and tab"),
+    v.regex(
+      NO_CONTROL_EXCEPT_NEWLINE_AND_TAB,
+      "must not contain control characters other than newline and tab",
+    ),
     noSecret,
   );
 }

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 /** True for an RFC 3339 date-time with a real calendar date, e.g. "2026-11-24T06:00:00Z". */
 export function isRfc3339(text: string): boolean {

@@ -1,9 +1,4 @@
-import {
-  type CorrelationFilter,
-  isSqlFilter,
-  type SubscriptionRule,
-  type Topology,
-} from "./topology.ts";
+import { type CorrelationFilter, isSqlFilter, type SubscriptionRule, type Topology } from "./topology.ts";
 
 // The two documents generated from the topology. Pure functions with a fixed key order, so the generated
 // files are stable and a test can check that the committed copies are current.
@@ -64,29 +59,34 @@ export interface EmulatorConfig {
   };
 }
 
-/** Drops undefined values so absent filter fields are absent from the JSON, as the emulator expects. */
-function defined<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
-}
+// Correlation filter fields in output order, with the emulator's name for each (ARM uses ours).
+const CORRELATION_FIELDS = [
+  ["contentType", "ContentType"],
+  ["correlationId", "CorrelationId"],
+  ["label", "Label"],
+  ["messageId", "MessageId"],
+  ["replyTo", "ReplyTo"],
+  ["replyToSessionId", "ReplyToSessionId"],
+  ["sessionId", "SessionId"],
+  ["to", "To"],
+  ["properties", "Properties"],
+] as const;
 
-function emulatorCorrelationFilter(filter: CorrelationFilter): EmulatorRule["Properties"]["CorrelationFilter"] {
-  return defined({
-    ContentType: filter.contentType,
-    CorrelationId: filter.correlationId,
-    Label: filter.label,
-    MessageId: filter.messageId,
-    ReplyTo: filter.replyTo,
-    ReplyToSessionId: filter.replyToSessionId,
-    SessionId: filter.sessionId,
-    To: filter.to,
-    Properties: filter.properties === undefined ? undefined : { ...filter.properties },
-  });
+/** The fields a filter sets, in a fixed order; absent fields stay absent, as both formats expect. */
+function correlationFields(filter: CorrelationFilter, naming: "emulator" | "arm"): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [field, emulatorName] of CORRELATION_FIELDS) {
+    const value = filter[field];
+    if (value !== undefined)
+      fields[naming === "arm" ? field : emulatorName] = typeof value === "object" ? { ...value } : value;
+  }
+  return fields;
 }
 
 function emulatorRule(rule: SubscriptionRule): EmulatorRule {
   const filter = isSqlFilter(rule.filter)
     ? { FilterType: "Sql" as const, SqlFilter: { SqlExpression: rule.filter.sql } }
-    : { FilterType: "Correlation" as const, CorrelationFilter: emulatorCorrelationFilter(rule.filter) };
+    : { FilterType: "Correlation" as const, CorrelationFilter: correlationFields(rule.filter, "emulator") };
   return {
     Name: rule.name,
     Properties: rule.action === undefined ? filter : { ...filter, Action: { SqlExpression: rule.action } },
@@ -180,17 +180,7 @@ function armRuleProperties(rule: SubscriptionRule): ArmRuleProperties {
     ? { filterType: "SqlFilter", sqlFilter: { sqlExpression: rule.filter.sql } }
     : {
         filterType: "CorrelationFilter",
-        correlationFilter: defined({
-          contentType: rule.filter.contentType,
-          correlationId: rule.filter.correlationId,
-          label: rule.filter.label,
-          messageId: rule.filter.messageId,
-          replyTo: rule.filter.replyTo,
-          replyToSessionId: rule.filter.replyToSessionId,
-          sessionId: rule.filter.sessionId,
-          to: rule.filter.to,
-          properties: rule.filter.properties === undefined ? undefined : { ...rule.filter.properties },
-        }),
+        correlationFilter: correlationFields(rule.filter, "arm"),
       };
   return rule.action === undefined ? filter : { ...filter, action: { sqlExpression: rule.action } };
 }

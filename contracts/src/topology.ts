@@ -143,7 +143,10 @@ export function buildTopology(consumers: Readonly<Record<string, ConsumerSpec>>)
       const rules =
         wanted.length === namesOnTopic.length
           ? []
-          : wanted.map((name) => ({ name: kebab(name), filter: { properties: { [AMQP_TYPE_PROPERTY]: eventType(name) } } }));
+          : wanted.map((name) => ({
+              name: kebab(name),
+              filter: { properties: { [AMQP_TYPE_PROPERTY]: eventType(name) } },
+            }));
       return [
         {
           name: service,
@@ -179,5 +182,7 @@ export function topicFor(type: EventName | EventType): TopicName {
 
 /** The subscriptions a service receives from, one per topic it consumes. */
 export function subscriptionsOf(service: ConsumerService): readonly Subscription[] {
-  return topology.topics.flatMap((topic) => topic.subscriptions.filter((subscription) => subscription.name === service));
+  return topology.topics.flatMap((topic) =>
+    topic.subscriptions.filter((subscription) => subscription.name === service),
+  );
 }

@@ -1,5 +1,11 @@
 import * as v from "valibot";
-import { ArmIdSchema, IdentitySchema, ResourceGroupNameSchema, resourceGroupOf, SecretRefSchema } from "../azure-refs.ts";
+import {
+  ArmIdSchema,
+  IdentitySchema,
+  ResourceGroupNameSchema,
+  resourceGroupOf,
+  SecretRefSchema,
+} from "../azure-refs.ts";
 import { line, TagsSchema } from "../text.ts";
 import { RunDurationSchema, TimestampSchema } from "../time.ts";
 import {

@@ -56,16 +56,23 @@ export type EventName = keyof typeof EVENTS;
 /** Full CloudEvents type, e.g. "com.haymaker.run.requested.v1". */
 export type EventType<N extends EventName = EventName> = `com.haymaker.${N}.v1`;
 /** The short name inside a full type, or the name itself. */
-export type EventNameOf<T extends EventName | EventType> = T extends `com.haymaker.${infer N extends EventName}.v1`
-  ? N
-  : T;
+export type EventNameOf<T extends EventName | EventType> =
+  T extends `com.haymaker.${infer N extends EventName}.v1` ? N : T;
+/** An event's data as parsed (defaults filled in). */
 export type EventData<N extends EventName> = v.InferOutput<(typeof EVENTS)[N]["schema"]>;
+/** An event's data as a producer may write it (fields with defaults may be left out). */
+export type EventDataInput<N extends EventName> = v.InferInput<(typeof EVENTS)[N]["schema"]>;
 export type TopicName = (typeof EVENTS)[EventName]["topic"];
 
-/** One HayMaker event with its type and data narrowed, e.g. EventOf<"run.requested">. */
-export type EventOf<N extends EventName> = CloudEvent<EventType<N>, EventData<N>>;
+/**
+ * One HayMaker event with its type and data narrowed, e.g. EventOf<"run.requested">. Distributes over
+ * unions, so EventOf<"agent.log" | "agent.progress"> is a union that `type` narrows.
+ */
+export type EventOf<N extends EventName> = N extends EventName
+  ? CloudEvent<EventType<N>, EventData<N>>
+  : never;
 /** Any HayMaker event; switch on `type` to narrow `data`. */
-export type HayMakerEvent = { [N in EventName]: EventOf<N> }[EventName];
+export type HayMakerEvent = EventOf<EventName>;
 
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
@@ -74,7 +81,9 @@ export function eventType<N extends EventName>(name: N): EventType<N> {
   return `${EVENT_TYPE_PREFIX}${name}.v1` as EventType<N>;
 }
 
-const NAMES_BY_TYPE: ReadonlyMap<string, EventName> = new Map(EVENT_NAMES.map((name) => [eventType(name), name]));
+const NAMES_BY_TYPE: ReadonlyMap<string, EventName> = new Map(
+  EVENT_NAMES.map((name) => [eventType(name), name]),
+);
 
 export const EVENT_TYPES = [...NAMES_BY_TYPE.keys()] as EventType[];
 
@@ -89,7 +98,7 @@ export function isEventType(type: string): type is EventType {
 
 /** "com.haymaker.run.requested.v1" → "run.requested"; short names pass through. */
 export function eventNameOf<T extends EventName | EventType>(type: T): EventNameOf<T> {
-  const name = NAMES_BY_TYPE.get(type) ?? (type in EVENTS ? type : undefined);
+  const name = NAMES_BY_TYPE.get(type) ?? (Object.hasOwn(EVENTS, type) ? type : undefined);
   if (name === undefined) throw new UnknownEventTypeError(type);
   return name as EventNameOf<T>;
 }

@@ -29,7 +29,9 @@ const runParametersEntries = {
   tags: v.optional(TagsSchema, () => ({})),
 };
 
-function exactlyOneSelection<TInput extends { size?: RunSize | undefined; scenarios?: string[] | undefined }>() {
+function exactlyOneSelection<
+  TInput extends { size?: RunSize | undefined; scenarios?: string[] | undefined },
+>() {
   return v.check(
     (input: TInput) => (input.size === undefined) !== (input.scenarios === undefined),
     'expected exactly one of "size" or "scenarios"',
@@ -67,7 +69,12 @@ export type RunValidatedData = v.InferOutput<typeof RunValidatedDataSchema>;
 export const RunRejectedDataSchema = v.pipe(
   v.object({
     ...runParametersEntries,
-    failedChecks: boundedArray(v.object({ name: CheckNameSchema, message: line(1024) }), 1, 32, "failed checks"),
+    failedChecks: boundedArray(
+      v.object({ name: CheckNameSchema, message: line(1024) }),
+      1,
+      32,
+      "failed checks",
+    ),
   }),
   exactlyOneSelection(),
 );
@@ -81,7 +88,10 @@ const CountSchema = v.pipe(
 
 const RunSummarySchema = v.pipe(
   v.object({
-    agents: v.pipe(CountSchema, v.maxValue(MAX_AGENTS_PER_RUN, `expected at most ${MAX_AGENTS_PER_RUN} agents`)),
+    agents: v.pipe(
+      CountSchema,
+      v.maxValue(MAX_AGENTS_PER_RUN, `expected at most ${MAX_AGENTS_PER_RUN} agents`),
+    ),
     completed: CountSchema,
     failed: CountSchema,
     timedOut: CountSchema,

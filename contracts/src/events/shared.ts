@@ -57,7 +57,11 @@ export function fieldCheck<TInput extends Record<string, unknown>>(
 
 /** For payloads with positionEntries: the index lies inside the run. */
 export function indexWithinTotal<TInput extends { index: number; total: number }>() {
-  return fieldCheck<TInput>("index", (input) => input.index < input.total, "expected index to be less than total");
+  return fieldCheck<TInput>(
+    "index",
+    (input) => input.index < input.total,
+    "expected index to be less than total",
+  );
 }
 
 /** What cleanup must remove besides the agent's resources: its identity, its secret and its runtime. */
@@ -69,7 +73,10 @@ export const agentEstateEntries = {
 };
 
 export const AGENT_OUTCOMES = ["completed", "failed", "timed-out", "cancelled"] as const;
-export const AgentOutcomeSchema = v.picklist(AGENT_OUTCOMES, 'expected "completed", "failed", "timed-out" or "cancelled"');
+export const AgentOutcomeSchema = v.picklist(
+  AGENT_OUTCOMES,
+  'expected "completed", "failed", "timed-out" or "cancelled"',
+);
 export type AgentOutcome = v.InferOutput<typeof AgentOutcomeSchema>;
 
 export const ResourceSchema = v.object({
@@ -77,7 +84,12 @@ export const ResourceSchema = v.object({
   type: ResourceTypeSchema,
 });
 
-export function boundedArray<TItem extends v.GenericSchema>(item: TItem, min: number, max: number, what: string) {
+export function boundedArray<TItem extends v.GenericSchema>(
+  item: TItem,
+  min: number,
+  max: number,
+  what: string,
+) {
   return v.pipe(
     v.array(item),
     v.minLength(min, `expected at least ${min} ${what}`),

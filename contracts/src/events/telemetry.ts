@@ -18,7 +18,10 @@ const LogFieldsSchema = v.pipe(
   v.record(
     v.pipe(
       v.string(),
-      v.regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "expected a field name of up to 64 letters, digits, '_', '.' or '-'"),
+      v.regex(
+        /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
+        "expected a field name of up to 64 letters, digits, '_', '.' or '-'",
+      ),
     ),
     LogFieldValueSchema,
   ),
@@ -44,7 +47,11 @@ export const AgentResourceDataSchema = v.object({
 export type AgentResourceData = v.InferOutput<typeof AgentResourceDataSchema>;
 
 const positiveInteger = (what: string) =>
-  v.pipe(v.number(), v.integer(`expected an integer ${what}`), v.minValue(1, `expected a ${what} of at least 1`));
+  v.pipe(
+    v.number(),
+    v.integer(`expected an integer ${what}`),
+    v.minValue(1, `expected a ${what} of at least 1`),
+  );
 
 export const AGENT_STAGES = ["deploy", "operate", "cleanup"] as const;
 
@@ -53,7 +60,9 @@ export const AgentProgressDataSchema = v.pipe(
     ...agentKeyEntries,
     stage: v.picklist(AGENT_STAGES, 'expected "deploy", "operate" or "cleanup"'),
     step: v.pipe(positiveInteger("step"), v.maxValue(10_000, "expected a step of at most 10000")),
-    stepsTotal: v.optional(v.pipe(positiveInteger("step count"), v.maxValue(10_000, "expected at most 10000 steps"))),
+    stepsTotal: v.optional(
+      v.pipe(positiveInteger("step count"), v.maxValue(10_000, "expected at most 10000 steps")),
+    ),
     /** Which pass through the operate stage, which repeats for the run's duration. */
     iteration: v.optional(positiveInteger("iteration")),
     message: v.optional(line(1024)),

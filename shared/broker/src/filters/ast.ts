@@ -24,6 +24,8 @@ export interface SystemPropertyNode extends Span {
   key: keyof SystemProperties;
   /** Canonical spelling, e.g. "sys.Label", for messages. */
   display: string;
+  /** Whether a rule action may SET or REMOVE it. */
+  writable: boolean;
 }
 
 export type PropertyNode = UserPropertyNode | SystemPropertyNode;

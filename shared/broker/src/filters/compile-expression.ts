@@ -30,21 +30,19 @@ export function compileValue(node: Node, source: string): ValueFn {
     }
     case "arithmetic": {
       const first = compileValue(node.first, source);
-      const operators = node.rest.map((r) => r.operator);
-      const operands = node.rest.map((r) => compileValue(r.operand, source));
+      const steps = node.rest.map((r) => ({
+        operator: r.operator,
+        operand: compileValue(r.operand, source),
+      }));
       return (m) => {
         let result = first(m);
-        for (let i = 0; i < operands.length; i++) {
-          result = arithmetic(operators[i] ?? "+", result, (operands[i] as ValueFn)(m));
-        }
+        for (const step of steps) result = arithmetic(step.operator, result, step.operand(m));
         return result;
       };
     }
-    default: {
-      // The parser only lets TRUE/FALSE/NULL and properties sit on both sides, but a condition still has a value.
-      const condition = compileCondition(node, source);
-      return condition;
-    }
+    default:
+      // The parser never puts a condition where a value belongs; were it to, its truth value is its value.
+      return compileCondition(node, source);
   }
 }
 

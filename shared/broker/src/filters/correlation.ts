@@ -1,8 +1,9 @@
 // Correlation filters: every field the spec names must equal the message's value. Azure's topic-filter docs say
-// string comparison is case-sensitive and multiple fields combine with AND. They say nothing explicit about a spec
-// with no fields; a match "exists when an arriving message's value for a property is equal to the value specified",
-// so with nothing specified nothing can match, and the SDKs refuse to send such a filter at all. An empty spec
-// therefore matches no message, rather than silently turning into a catch-all.
+// string comparison is case-sensitive and that several fields combine with AND. They do not address a spec with
+// no fields at all. They define a match as existing "when an arriving message's value for a property is equal to
+// the value specified in the correlation filter", which cannot happen when nothing is specified; clients also
+// avoid sending one (.NET's CorrelationRuleFilter(string) rejects an empty id, the Rust SDK refuses an empty
+// filter). So an empty spec matches no message instead of silently becoming a catch-all.
 import type { FilterableMessage, SystemProperties } from "./message.ts";
 import { equalValues } from "./values.ts";
 
@@ -33,8 +34,10 @@ const SYSTEM_FIELDS = [
 
 type Check = (m: FilterableMessage) => boolean;
 
-export function compileCorrelation(spec: CorrelationFilterSpec): (m: FilterableMessage) => boolean {
+export function compileCorrelation(given: CorrelationFilterSpec): (m: FilterableMessage) => boolean {
   const checks: Check[] = [];
+  // Specs come from config files and management requests; a missing one is as empty as {}.
+  const spec: CorrelationFilterSpec = given ?? {};
   for (const field of SYSTEM_FIELDS) {
     const expected = spec[field];
     if (expected == null) continue;

@@ -86,7 +86,7 @@ class Parser {
 
   private writableTarget(): PropertyNode {
     const target = this.property();
-    if (target.type === "sys" && !findSystemProperty(target.display.slice(4))?.writable) {
+    if (target.type === "sys" && !target.writable) {
       this.fail(
         `${target.display} at position ${target.start} cannot be changed by a rule action; writable system properties are ${WRITABLE_SYSTEM_PROPERTY_NAMES}`,
         target.start,
@@ -350,7 +350,7 @@ class Parser {
         start,
       );
     }
-    return { type: "sys", key: info.key, display: `sys.${info.name}`, start, end };
+    return { type: "sys", key: info.key, display: `sys.${info.name}`, writable: info.writable, start, end };
   }
 
   // ---- helpers ----

@@ -52,8 +52,9 @@ export function evaluateRules(rules: readonly Rule[], m: FilterableMessage): Fil
 }
 
 function action(actionExpression: string | undefined): (m: FilterableMessage) => void {
-  // A blank action is how some tools spell "no action"; Service Bus treats it as the empty rule action.
-  if (actionExpression === undefined) return noAction;
+  // A blank (or null, from untyped callers) action means "none", like Service Bus's EmptyRuleAction, rather
+  // than an error: config files and tools often carry an empty string for an absent action.
+  if (actionExpression == null) return noAction;
   return guard(actionExpression, () => {
     if (actionExpression.trim() === "") return noAction;
     return compileAction(parseAction(actionExpression), actionExpression);

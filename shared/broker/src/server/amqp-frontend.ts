@@ -115,7 +115,8 @@ export class AmqpFrontend {
     link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
     const consumer: Consumer = {
       receiveAndDelete,
-      credit: () => (link.is_open() ? link.credit : 0),
+      // sendable() also checks the session's window of unsettled deliveries, which rhea cannot grow.
+      credit: () => (link.is_open() && link.sendable() ? link.credit : 0),
       deliver: (bytes, lock) => {
         const delivery = link.send(bytes, lock?.token.tag ?? Buffer.alloc(0), 0);
         if (lock) this.#locksByDelivery.set(delivery, { queue, lock });
@@ -127,7 +128,11 @@ export class AmqpFrontend {
       queue.dispatch();
       link.set_drained(true);
     });
-    const settle = (context: RheaContext) => this.#onDisposition(context.delivery as RheaDelivery);
+    const settle = (context: RheaContext) => {
+      this.#onDisposition(context.delivery as RheaDelivery);
+      // A settlement frees room in the session's window: more may go out now.
+      queue.scheduleDispatch();
+    };
     for (const event of ["accepted", "rejected", "modified", "released"]) link.on(event, settle);
     const detach = () => queue.removeConsumer(consumer);
     link.on("sender_close", detach);

@@ -27,6 +27,7 @@ export interface RheaLink {
   set_drained(drained: boolean): void;
   add_credit(credit: number): void;
   is_open(): boolean;
+  sendable(): boolean;
   close(error?: { condition: string; description: string }): void;
   on(event: string, listener: (context: RheaContext) => void): void;
 }

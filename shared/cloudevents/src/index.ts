@@ -1,0 +1,8 @@
+// @haymaker/cloudevents: HayMaker events ⇄ Service Bus messages (CloudEvents AMQP binding, binary mode
+// written; binary and structured mode read), and a constructor for new, valid events.
+
+export { decodeEnvelope, decodeEvent } from "./decode.ts";
+export { CloudEventDecodeError, type DecodeErrorKind } from "./decode-error.ts";
+export { encodeEvent } from "./encode.ts";
+export type { IncomingMessage, OutgoingMessage } from "./messages.ts";
+export { type NewEventOptions, newEvent } from "./new-event.ts";

@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import {
+  DATA_CONTENT_TYPE,
+  type EventDataInput,
+  type EventName,
+  type EventNameOf,
+  type EventOf,
+  type EventType,
+  eventNameOf,
+  eventType,
+  parseEvent,
+  SPEC_VERSION,
+  subjectFor,
+} from "@haymaker/contracts";
+
+export interface NewEventOptions<N extends EventName> {
+  /** "/haymaker/<service>" */
+  source: string;
+  /** Defaults to runs/<runId>[/agents/<agentId>] from the data. */
+  subject?: string;
+  data: EventDataInput<N>;
+  /** Defaults to data.runId; required for events about no run (a cleanup request by scenario). */
+  correlationid?: string;
+  /** The id of the event being handled, when this one is its consequence. */
+  causationid?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/**
+ * A new, validated event: fills id (a random UUID), time (now), specversion and datacontenttype, and the
+ * subject and correlation id from the data where not given. Throws the contracts' EnvelopeError or
+ * EventDataError when something is invalid, so an invalid event is never built.
+ */
+export function newEvent<T extends EventName | EventType>(
+  type: T,
+  options: NewEventOptions<EventNameOf<T>>,
+): EventOf<EventNameOf<T>> {
+  const name = eventNameOf(type);
+  const data = options.data as Record<string, unknown>;
+  const runId = typeof data.runId === "string" ? data.runId : undefined;
+  const agentId = typeof data.agentId === "string" ? data.agentId : undefined;
+  const candidate = {
+    specversion: SPEC_VERSION,
+    id: randomUUID(),
+    source: options.source,
+    type: eventType(name),
+    subject: options.subject ?? (runId === undefined ? undefined : subjectFor({ runId, agentId })),
+    time: new Date().toISOString(),
+    datacontenttype: DATA_CONTENT_TYPE,
+    data,
+    correlationid: options.correlationid ?? runId,
+    causationid: options.causationid,
+    traceparent: options.traceparent,
+    tracestate: options.tracestate,
+  };
+  // Leave absent attributes out rather than set to undefined, so the event round-trips unchanged.
+  const event = Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));
+  return parseEvent(event) as EventOf<EventNameOf<T>>;
+}
