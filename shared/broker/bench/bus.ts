@@ -66,9 +66,10 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
   await sender.sendMessages({ body: "warm-up", applicationProperties: { sentAt: performance.now() } });
   await new Promise((resolve) => setTimeout(resolve, 500));
   latencies.length = 0;
-  for (const name of SUBSCRIPTIONS) received.set(name, -1);
+  for (const name of SUBSCRIPTIONS) received.set(name, 0);
 
   const started = performance.now();
+  const progress = setInterval(() => process.stderr.write(`progress ${JSON.stringify([...received])}\n`), 2000);
   const inFlight = new Set<Promise<void>>();
   for (let sent = 0; sent < total; sent += batchSize) {
     const messages: ServiceBusMessage[] = [];
@@ -83,6 +84,7 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
   }
   await Promise.all(inFlight);
   await finished;
+  clearInterval(progress);
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(subscriptions.map((s) => s.close()));
   await client.close();

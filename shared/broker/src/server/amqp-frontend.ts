@@ -154,9 +154,17 @@ export class AmqpFrontend {
     const settled = held.queue.settle(held.lock.token.id, outcomeOf(delivery.remote_state));
     // The SDK waits for the broker's settled disposition; an error there becomes MessageLockLost.
     if (delivery.remote_settled) return;
+    this.#settle(delivery, settled);
+  }
+
+  /**
+   * Settles a delivery the client left unsettled. Service Bus clients never settle a second time (they
+   * wait for this), so the delivery is then final on both sides and must leave rhea's session window.
+   */
+  #settle(delivery: RheaDelivery, success: boolean): void {
     delivery.update(
       true,
-      settled
+      success
         ? rheaMessage.accepted().described()
         : rheaMessage
             .rejected({
@@ -167,6 +175,7 @@ export class AmqpFrontend {
             })
             .described(),
     );
+    delivery.remote_settled = true;
   }
 
   // A client sender attached: we receive on it.
