@@ -106,6 +106,13 @@ describe("round trips", () => {
     expect(decodeEvent(received(message)).time).toBe(event.time);
   });
 
+  it("reads time as epoch milliseconds, as @azure/service-bus receivers hand Dates over", () => {
+    const event = example("agent.progress");
+    const message = encodeEvent(event);
+    const asNumber = { ...message.applicationProperties, cloudEvents_time: Date.parse(event.time) };
+    expect(decodeEvent(received(message, { applicationProperties: asNumber })).time).toBe(new Date(event.time).toISOString());
+  });
+
   it("normalizes time to UTC milliseconds on the wire, since an AMQP timestamp holds no more", () => {
     const event = { ...example("run.failed"), time: "2026-11-24T07:00:00.123456+01:00" };
     expect(decodeEvent(received(encodeEvent(event))).time).toBe("2026-11-24T06:00:00.123Z");

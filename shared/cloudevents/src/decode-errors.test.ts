@@ -85,8 +85,8 @@ const CASES: Case[] = [
     /RFC 3339/,
   ],
   [
-    "a numeric time",
-    withProperties({ cloudEvents_time: 1764000000000 }),
+    "a fractional numeric time",
+    withProperties({ cloudEvents_time: 1764000000000.5 }),
     "attribute",
     "cloudEvents_time",
     /expected string, got 1764000000000/,

@@ -37,10 +37,13 @@ function isStructured(contentType: string | undefined): boolean {
   return contentType?.trim().toLowerCase().startsWith("application/cloudevents") ?? false;
 }
 
-// AMQP timestamps arrive as Dates; the canonical string form is accepted too (CloudEvents AMQP binding).
+// AMQP timestamps arrive as Dates, or as epoch milliseconds from @azure/service-bus receivers (which turn
+// Dates in application properties into numbers unless told to skipConvertingDate); the canonical string
+// form is accepted too (CloudEvents AMQP binding).
 function timeValue(value: unknown): unknown {
-  if (!(value instanceof Date)) return value;
-  return Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
+  const date = typeof value === "number" && Number.isInteger(value) ? new Date(value) : value;
+  if (!(date instanceof Date)) return value;
+  return Number.isNaN(date.getTime()) ? "an invalid Date" : date.toISOString();
 }
 
 // Integers arrive as numbers (or bigints for AMQP longs), or as canonical strings.

@@ -1,0 +1,13 @@
+// @haymaker/bus: what every HayMaker service uses to publish and consume events on Service Bus (Azure, or the
+// embedded broker locally, through the same official SDK).
+export { type BusConnection, BusConfigError, busConnectionFromEnv, createBusClient } from "./connection.ts";
+export {
+  type ConsumerOptions,
+  consume,
+  type DeliveryInfo,
+  type EventHandler,
+  type HandlerContext,
+  type RunningConsumer,
+} from "./consumer.ts";
+export { DEAD_LETTER_REASONS, describeCause, UnprocessableEventError } from "./dead-letter.ts";
+export { EventPublisher } from "./publisher.ts";
