@@ -12,7 +12,11 @@ import { configJson } from "../test/harness.ts";
 import { spawnBroker } from "../test/process.ts";
 
 const { values } = parseArgs({
-  options: { messages: { type: "string", default: "20000" }, batch: { type: "string", default: "100" }, out: { type: "string", default: "bench/results/bus.json" } },
+  options: {
+    messages: { type: "string", default: "20000" },
+    batch: { type: "string", default: "100" },
+    out: { type: "string", default: "bench/results/bus.json" },
+  },
 });
 const total = Number(values.messages);
 const batchSize = Number(values.batch);
@@ -69,12 +73,18 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
   for (const name of SUBSCRIPTIONS) received.set(name, 0);
 
   const started = performance.now();
-  const progress = setInterval(() => process.stderr.write(`progress ${JSON.stringify([...received])}\n`), 2000);
+  const progress = setInterval(
+    () => process.stderr.write(`progress ${JSON.stringify([...received])}\n`),
+    2000,
+  );
   const inFlight = new Set<Promise<void>>();
   for (let sent = 0; sent < total; sent += batchSize) {
     const messages: ServiceBusMessage[] = [];
     for (let i = sent; i < Math.min(total, sent + batchSize); i++) {
-      messages.push({ body: { n: i, payload: "x".repeat(200) }, applicationProperties: { sentAt: performance.now() } });
+      messages.push({
+        body: { n: i, payload: "x".repeat(200) },
+        applicationProperties: { sentAt: performance.now() },
+      });
     }
     const sending = sender.sendMessages(messages).then(() => {
       inFlight.delete(sending);
@@ -99,14 +109,28 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
     seconds: Number(seconds.toFixed(3)),
     messagesPerSecond: Math.round(total / seconds),
     deliveriesPerSecond: Math.round((total * SUBSCRIPTIONS.length) / seconds),
-    latencyMs: { p50: Number(percentile(sorted, 50).toFixed(1)), p99: Number(percentile(sorted, 99).toFixed(1)), max: Number((sorted.at(-1) ?? 0).toFixed(1)) },
+    latencyMs: {
+      p50: Number(percentile(sorted, 50).toFixed(1)),
+      p99: Number(percentile(sorted, 99).toFixed(1)),
+      max: Number((sorted.at(-1) ?? 0).toFixed(1)),
+    },
   };
 }
 
 const directory = mkdtempSync(join(tmpdir(), "haymaker-bench-"));
 try {
   const config = join(directory, "Config.json");
-  writeFileSync(config, configJson({ topics: [{ Name: "bench", Subscriptions: SUBSCRIPTIONS.map((Name) => ({ Name, Properties: { LockDuration: "PT1M" } })) }] }));
+  writeFileSync(
+    config,
+    configJson({
+      topics: [
+        {
+          Name: "bench",
+          Subscriptions: SUBSCRIPTIONS.map((Name) => ({ Name, Properties: { LockDuration: "PT1M" } })),
+        },
+      ],
+    }),
+  );
   const results: Result[] = [];
   for (const mode of ["in-memory", "durable"] as const) {
     const result = await run(mode, config, directory);

@@ -51,7 +51,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const engine = new BrokerEngine(options.topology, store);
   const frontend = new AmqpFrontend(engine, options.logger ?? quiet);
   const server: Server = createListener(
-    { amqp: (socket) => frontend.acceptSocket(socket), webSocket: (socket) => frontend.acceptWebSocket(socket) },
+    {
+      amqp: (socket) => frontend.acceptSocket(socket),
+      webSocket: (socket) => frontend.acceptWebSocket(socket),
+    },
     { key: tls.key, cert: tls.cert },
   );
   const sockets = new Set<import("node:net").Socket>();

@@ -35,8 +35,10 @@ export async function main(argv: string[]): Promise<void> {
   if (!values.config) fail(`--config is required\n\n${USAGE}`);
   if (values["in-memory"] && values.data) fail("choose either --data DIR or --in-memory, not both");
   const port = Number(values.port ?? 5672);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got "${values.port}"`);
-  if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) fail("--tls-cert and --tls-key go together");
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be a number from 0 to 65535, got "${values.port}"`);
+  if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"]))
+    fail("--tls-cert and --tls-key go together");
 
   let topology: ReturnType<typeof loadConfig>;
   try {
@@ -57,10 +59,12 @@ export async function main(argv: string[]): Promise<void> {
       warn: (message) => process.stderr.write(`${message}\n`),
     },
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "EADDRINUSE") fail(`port ${port} is already in use; pick another with --port, or --port 0 for a free one`);
+    if (error.code === "EADDRINUSE")
+      fail(`port ${port} is already in use; pick another with --port, or --port 0 for a free one`);
     throw error;
   });
-  const entities = topology.queues.length + topology.topics.reduce((n, topic) => n + 1 + topic.subscriptions.length, 0);
+  const entities =
+    topology.queues.length + topology.topics.reduce((n, topic) => n + 1 + topic.subscriptions.length, 0);
   process.stdout.write(
     `haymaker-broker: namespace ${topology.namespace}, ${entities} entities, ${dataDirectory ? `messages in ${dataDirectory}` : "in memory"}\n` +
       `haymaker-broker: websocket on 127.0.0.1:${broker.port} (path /$servicebus/websocket)\n` +

@@ -13,7 +13,14 @@ describe("haymaker-broker command line", () => {
 
   it("refuses a bad config file naming the entity and field, with exit code 2", async () => {
     const config = join(directory, "bad.json");
-    writeFileSync(config, JSON.stringify({ UserConfig: { Namespaces: [{ Name: "ns", Queues: [{ Name: "jobs", Properties: { MaxDeliveryCount: "three" } }] }] } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        UserConfig: {
+          Namespaces: [{ Name: "ns", Queues: [{ Name: "jobs", Properties: { MaxDeliveryCount: "three" } }] }],
+        },
+      }),
+    );
     const { code, output } = await runBrokerToExit(["--port", "0", "--config", config, "--in-memory"]);
     expect(code).toBe(2);
     expect(output).toContain('Queues[0] "jobs".Properties.MaxDeliveryCount: expected a whole number');

@@ -29,7 +29,8 @@ describe("haymaker-broker process", () => {
     const first = await spawnBroker(["--port", "0", "--config", config, "--data", data]);
     const before = new ServiceBusClient(connectionStringFor(first.port));
     const jobs = before.createSender("jobs");
-    for (let i = 0; i < 10; i++) await jobs.sendMessages(Array.from({ length: 50 }, (_, j) => ({ body: i * 50 + j })));
+    for (let i = 0; i < 10; i++)
+      await jobs.sendMessages(Array.from({ length: 50 }, (_, j) => ({ body: i * 50 + j })));
     await before.createSender("events").sendMessages([{ body: "e1" }, { body: "e2" }]);
     // Take some under lock and never settle them: they must come back after the crash.
     const locked = await before.createReceiver("jobs").receiveMessages(20, { maxWaitTimeInMs: 3000 });

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
-import { parseConfig } from "../src/config/load-config.ts";
 import { type RunningBroker, startBroker } from "../src/broker.ts";
+import { parseConfig } from "../src/config/load-config.ts";
 
 export interface QueueSpec {
   Name: string;

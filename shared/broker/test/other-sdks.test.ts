@@ -14,7 +14,10 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
 
   for (const [label, options] of [
     ["SASL MSSBCBS (.NET)", { mechanism: "MSSBCBS" }],
-    ["SASL PLAIN with the key name and key", { username: "RootManageSharedAccessKey", password: "SAS_KEY_VALUE" }],
+    [
+      "SASL PLAIN with the key name and key",
+      { username: "RootManageSharedAccessKey", password: "SAS_KEY_VALUE" },
+    ],
     ["SASL ANONYMOUS", { mechanism: "ANONYMOUS" }],
     ["no SASL layer at all", { noSasl: true }],
   ] as const) {
@@ -36,10 +39,18 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
         "$cbs",
         {
           message_id: "cbs-1",
-          application_properties: { operation: "put-token", type: "servicebus.windows.net:sastoken", name: "sb://localhost/interop" },
+          application_properties: {
+            operation: "put-token",
+            type: "servicebus.windows.net:sastoken",
+            name: "sb://localhost/interop",
+          },
           body: "SharedAccessSignature sr=x&sig=y&se=1&skn=k",
         },
-        { linkName: "cbs-receiver-link", targetAddress: "$cbs-client-reply-to", replyTo: "$cbs-client-reply-to" },
+        {
+          linkName: "cbs-receiver-link",
+          targetAddress: "$cbs-client-reply-to",
+          replyTo: "$cbs-client-reply-to",
+        },
       );
       expect(response.correlation_id).toBe("cbs-1");
       expect(response.application_properties["status-code"]).toBe(202);
@@ -74,7 +85,11 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
     try {
       const response = await client.request(
         "interop/$management",
-        { message_id: "x", application_properties: { operation: "com.microsoft:get-message-sessions" }, body: {} },
+        {
+          message_id: "x",
+          application_properties: { operation: "com.microsoft:get-message-sessions" },
+          body: {},
+        },
         { linkName: "mgmt-2", targetAddress: "mgmt-2-reply", replyTo: "mgmt-2-reply" },
       );
       expect(response.application_properties.statusCode).toBe(501);

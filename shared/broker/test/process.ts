@@ -23,7 +23,9 @@ export function spawnBroker(args: string[]): Promise<BrokerProcess> {
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    exited.then((code) => reject(new Error(`the broker exited with ${code} before it was ready:\n${output}`)));
+    exited.then((code) =>
+      reject(new Error(`the broker exited with ${code} before it was ready:\n${output}`)),
+    );
   });
 }
 

@@ -5,14 +5,23 @@ describe("queues through the official SDK", () => {
   let t: TestBroker;
   beforeAll(async () => {
     t = await startTestBroker({
-      queues: [{ Name: "orders", Properties: { LockDuration: "PT30S", MaxDeliveryCount: 5 } }, { Name: "batches" }, { Name: "deletes" }],
+      queues: [
+        { Name: "orders", Properties: { LockDuration: "PT30S", MaxDeliveryCount: 5 } },
+        { Name: "batches" },
+        { Name: "deletes" },
+      ],
     });
   });
   afterAll(() => t.stop());
 
   it("delivers a sent message to a peek-lock receiver and forgets it once completed", async () => {
     const client = t.client();
-    await client.createSender("orders").sendMessages({ body: { order: 1 }, messageId: "m-1", subject: "new", applicationProperties: { region: "emea", qty: 3 } });
+    await client.createSender("orders").sendMessages({
+      body: { order: 1 },
+      messageId: "m-1",
+      subject: "new",
+      applicationProperties: { region: "emea", qty: 3 },
+    });
     const receiver = client.createReceiver("orders");
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5000 });
     expect(message?.body).toEqual({ order: 1 });
@@ -74,11 +83,17 @@ describe("queues through the official SDK", () => {
 
   it("answers MessagingEntityNotFound for an unknown entity, on send and on receive", async () => {
     const client = t.client();
-    await expect(client.createSender("nope").sendMessages({ body: 1 })).rejects.toMatchObject({ code: "MessagingEntityNotFound" });
-    await expect(client.createReceiver("nope").receiveMessages(1, { maxWaitTimeInMs: 1000 })).rejects.toMatchObject({
+    await expect(client.createSender("nope").sendMessages({ body: 1 })).rejects.toMatchObject({
       code: "MessagingEntityNotFound",
     });
-    await expect(client.createReceiver("orders", "sub").receiveMessages(1, { maxWaitTimeInMs: 1000 })).rejects.toMatchObject({
+    await expect(
+      client.createReceiver("nope").receiveMessages(1, { maxWaitTimeInMs: 1000 }),
+    ).rejects.toMatchObject({
+      code: "MessagingEntityNotFound",
+    });
+    await expect(
+      client.createReceiver("orders", "sub").receiveMessages(1, { maxWaitTimeInMs: 1000 }),
+    ).rejects.toMatchObject({
       code: "MessagingEntityNotFound",
     });
   });

@@ -25,13 +25,22 @@ export interface RheaTestClient {
   send(address: string, message: Any): Promise<void>;
   receiveOne(address: string): Promise<Any>;
   /** Sends a request to a request/response node and waits for the reply on a link with the given addresses. */
-  request(node: string, message: Any, reply: { linkName: string; targetAddress?: string; replyTo: string }): Promise<Any>;
+  request(
+    node: string,
+    message: Any,
+    reply: { linkName: string; targetAddress?: string; replyTo: string },
+  ): Promise<Any>;
   close(): void;
 }
 
 export function rheaClient(port: number, options: ClientOptions = {}): Promise<RheaTestClient> {
   const container = rhea.create_container({ id: "test-client" });
-  const connectOptions: Any = { host: "127.0.0.1", port, reconnect: false, transport: options.transport ?? "tcp" };
+  const connectOptions: Any = {
+    host: "127.0.0.1",
+    port,
+    reconnect: false,
+    transport: options.transport ?? "tcp",
+  };
   if (options.ca) connectOptions.ca = options.ca;
   if (options.servername) connectOptions.servername = options.servername;
   if (options.username) {
@@ -40,7 +49,9 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
   }
   if (options.mechanism) {
     connectOptions.sasl_mechanisms = {
-      [options.mechanism]: () => ({ start: (callback: (error: unknown, response: Buffer) => void) => callback(undefined, Buffer.alloc(0)) }),
+      [options.mechanism]: () => ({
+        start: (callback: (error: unknown, response: Buffer) => void) => callback(undefined, Buffer.alloc(0)),
+      }),
     };
   }
   if (options.noSasl) connectOptions.sasl = { enabled: false };
@@ -57,19 +68,27 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
               sender.close();
               done();
             });
-            sender.once("rejected", (context: Any) => fail(new Error(context.delivery.remote_state?.error?.description)));
+            sender.once("rejected", (context: Any) =>
+              fail(new Error(context.delivery.remote_state?.error?.description)),
+            );
             sender.once("sender_error", (context: Any) => fail(new Error(context.sender.error?.description)));
           });
         },
         receiveOne(address) {
           return new Promise((done, fail) => {
-            const receiver = connection.open_receiver({ source: address, credit_window: 0, autoaccept: true });
+            const receiver = connection.open_receiver({
+              source: address,
+              credit_window: 0,
+              autoaccept: true,
+            });
             receiver.add_credit(1);
             receiver.once("message", (context: Any) => {
               receiver.close();
               done(context.message);
             });
-            receiver.once("receiver_error", (context: Any) => fail(new Error(context.receiver.error?.description)));
+            receiver.once("receiver_error", (context: Any) =>
+              fail(new Error(context.receiver.error?.description)),
+            );
           });
         },
         request(node, message, reply) {
@@ -80,7 +99,9 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
               target: reply.targetAddress ? { address: reply.targetAddress } : undefined,
             });
             receiver.once("message", (context: Any) => done(context.message));
-            receiver.once("receiver_error", (context: Any) => fail(new Error(context.receiver.error?.description)));
+            receiver.once("receiver_error", (context: Any) =>
+              fail(new Error(context.receiver.error?.description)),
+            );
             receiver.once("receiver_open", () => {
               const sender = connection.open_sender({ target: { address: node } });
               sender.once("sendable", () => sender.send({ ...message, reply_to: reply.replyTo }));
@@ -92,7 +113,9 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
         },
       }),
     );
-    connection.once("connection_error", (context: Any) => reject(new Error(context.connection.error?.description ?? "connection error")));
+    connection.once("connection_error", (context: Any) =>
+      reject(new Error(context.connection.error?.description ?? "connection error")),
+    );
     connection.once("disconnected", (context: Any) => reject(context.error ?? new Error("disconnected")));
   });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, sleep, type TestBroker } from "./harness.ts";
+import { sleep, startTestBroker, type TestBroker } from "./harness.ts";
 
 describe("scheduling, peek and time-to-live through the official SDK", () => {
   let t: TestBroker;
@@ -10,7 +10,10 @@ describe("scheduling, peek and time-to-live through the official SDK", () => {
         { Name: "peek" },
         { Name: "expiring-dlq", Properties: { DeadLetteringOnMessageExpiration: true } },
         { Name: "expiring-drop", Properties: { DeadLetteringOnMessageExpiration: false } },
-        { Name: "default-ttl", Properties: { DeadLetteringOnMessageExpiration: true, DefaultMessageTimeToLive: "PT1S" } },
+        {
+          Name: "default-ttl",
+          Properties: { DeadLetteringOnMessageExpiration: true, DefaultMessageTimeToLive: "PT1S" },
+        },
       ],
       topics: [{ Name: "later", Subscriptions: [{ Name: "one" }, { Name: "two" }] }],
     });
@@ -37,7 +40,9 @@ describe("scheduling, peek and time-to-live through the official SDK", () => {
     const client = t.client();
     await client.createSender("later").scheduleMessages({ body: "due" }, new Date(Date.now() + 500));
     for (const name of ["one", "two"]) {
-      const [m] = await client.createReceiver("later", name, { receiveMode: "receiveAndDelete" }).receiveMessages(1, { maxWaitTimeInMs: 4000 });
+      const [m] = await client
+        .createReceiver("later", name, { receiveMode: "receiveAndDelete" })
+        .receiveMessages(1, { maxWaitTimeInMs: 4000 });
       expect(m?.body).toBe("due");
     }
   });
@@ -61,7 +66,9 @@ describe("scheduling, peek and time-to-live through the official SDK", () => {
     await sleep(1700);
     const receiver = client.createReceiver("expiring-dlq", { receiveMode: "receiveAndDelete" });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 500 })).toHaveLength(0);
-    const [dead] = await client.createReceiver("expiring-dlq", { subQueueType: "deadLetter" }).receiveMessages(1, { maxWaitTimeInMs: 3000 });
+    const [dead] = await client
+      .createReceiver("expiring-dlq", { subQueueType: "deadLetter" })
+      .receiveMessages(1, { maxWaitTimeInMs: 3000 });
     expect(dead?.body).toBe("stale");
     expect(dead?.deadLetterReason).toBe("TTLExpiredException");
   });
@@ -72,7 +79,9 @@ describe("scheduling, peek and time-to-live through the official SDK", () => {
     await client.createSender("default-ttl").sendMessages({ body: "defaulted" });
     await sleep(1700);
     expect(await client.createReceiver("expiring-drop").peekMessages(5)).toHaveLength(0);
-    expect(await client.createReceiver("expiring-drop", { subQueueType: "deadLetter" }).peekMessages(5)).toHaveLength(0);
+    expect(
+      await client.createReceiver("expiring-drop", { subQueueType: "deadLetter" }).peekMessages(5),
+    ).toHaveLength(0);
     const dead = await client.createReceiver("default-ttl", { subQueueType: "deadLetter" }).peekMessages(5);
     expect(dead.map((m) => m.body)).toEqual(["defaulted"]);
   });

@@ -1,6 +1,6 @@
 // Peek-lock and everything that ends a lock: complete, abandon, expiry, renewal, dead-letter, defer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, sleep, type TestBroker } from "./harness.ts";
+import { sleep, startTestBroker, type TestBroker } from "./harness.ts";
 
 describe("peek-lock settlement through the official SDK", () => {
   let t: TestBroker;
@@ -93,10 +93,16 @@ describe("peek-lock settlement through the official SDK", () => {
 
   it("moves a dead-lettered message to the dead-letter queue with its reason and description", async () => {
     const client = t.client();
-    await client.createSender("dead").sendMessages({ body: { bad: true }, messageId: "d-1", applicationProperties: { kind: "test" } });
+    await client
+      .createSender("dead")
+      .sendMessages({ body: { bad: true }, messageId: "d-1", applicationProperties: { kind: "test" } });
     const receiver = client.createReceiver("dead");
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 3000 });
-    await receiver.deadLetterMessage(m!, { deadLetterReason: "InvalidEvent", deadLetterErrorDescription: "data.runId: required", extra: 7 });
+    await receiver.deadLetterMessage(m!, {
+      deadLetterReason: "InvalidEvent",
+      deadLetterErrorDescription: "data.runId: required",
+      extra: 7,
+    });
     expect(await receiver.peekMessages(5)).toHaveLength(0);
     const deadLetters = client.createReceiver("dead", { subQueueType: "deadLetter" });
     const peeked = await deadLetters.peekMessages(5);
@@ -126,6 +132,8 @@ describe("peek-lock settlement through the official SDK", () => {
     expect(deferred?.state).toBe("deferred");
     await receiver.completeMessage(deferred!);
     expect(await receiver.peekMessages(5)).toHaveLength(0);
-    await expect(receiver.receiveDeferredMessages(later!.sequenceNumber!)).rejects.toMatchObject({ code: "MessageNotFound" });
+    await expect(receiver.receiveDeferredMessages(later!.sequenceNumber!)).rejects.toMatchObject({
+      code: "MessageNotFound",
+    });
   });
 });

@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBroker, type TestBroker } from "./harness.ts";
 
 const sql = (Name: string, SqlExpression: string, action?: string) => ({
   Name,
-  Properties: { FilterType: "Sql", SqlFilter: { SqlExpression }, ...(action ? { Action: { SqlExpression: action } } : {}) },
+  Properties: {
+    FilterType: "Sql",
+    SqlFilter: { SqlExpression },
+    ...(action ? { Action: { SqlExpression: action } } : {}),
+  },
 });
 
 describe("topics, subscriptions and rules through the official SDK", () => {
@@ -19,9 +23,22 @@ describe("topics, subscriptions and rules through the official SDK", () => {
             { Name: "audit" },
             {
               Name: "emea",
-              Rules: [{ Name: "by-region", Properties: { FilterType: "Correlation", CorrelationFilter: { Label: "order", Properties: { region: "emea" } } } }],
+              Rules: [
+                {
+                  Name: "by-region",
+                  Properties: {
+                    FilterType: "Correlation",
+                    CorrelationFilter: { Label: "order", Properties: { region: "emea" } },
+                  },
+                },
+              ],
             },
-            { Name: "big", Rules: [sql("big-orders", "qty >= 10 AND sys.Label LIKE 'ord%' AND region IN ('emea', 'apac')")] },
+            {
+              Name: "big",
+              Rules: [
+                sql("big-orders", "qty >= 10 AND sys.Label LIKE 'ord%' AND region IN ('emea', 'apac')"),
+              ],
+            },
             { Name: "no-region", Rules: [sql("missing", "region IS NULL OR NOT EXISTS(region)")] },
             { Name: "tagged", Rules: [sql("tag", "1=1", "SET routed = 'yes'; REMOVE secretish")] },
           ],
@@ -73,7 +90,12 @@ describe("topics, subscriptions and rules through the official SDK", () => {
   });
 
   it("refuses to receive from a topic itself", async () => {
-    await expect(t.client().createReceiver("events" as string, "missing").receiveMessages(1, { maxWaitTimeInMs: 1000 })).rejects.toMatchObject({
+    await expect(
+      t
+        .client()
+        .createReceiver("events" as string, "missing")
+        .receiveMessages(1, { maxWaitTimeInMs: 1000 }),
+    ).rejects.toMatchObject({
       code: "MessagingEntityNotFound",
     });
   });

@@ -1,8 +1,8 @@
 // The other ways clients reach Service Bus: AMQP over WebSockets (what the SDK's webSocketOptions use, as
 // Azure serves on 443) and AMQP over TLS, all on the broker's one port.
 import { ServiceBusClient } from "@azure/service-bus";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startTestBroker, type TestBroker } from "./harness.ts";
 import { rheaClient } from "./rhea-client.ts";
 
@@ -42,7 +42,11 @@ describe("transports on the broker's port", () => {
   });
 
   it("serves AMQP over TLS (amqps) on the same port", async () => {
-    const client = await rheaClient(t.broker.port, { transport: "tls", ca: t.broker.certificate, servername: "localhost" });
+    const client = await rheaClient(t.broker.port, {
+      transport: "tls",
+      ca: t.broker.certificate,
+      servername: "localhost",
+    });
     try {
       await client.send("tls", { body: "over tls", message_id: "t-1" });
       const received = await client.receiveOne("tls");

@@ -16,13 +16,19 @@ const BusEnv = v.object({
   HAYMAKER_SERVICEBUS_CONNECTION_STRING: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^Endpoint=sb:\/\/[^;]+;/i, "must start with Endpoint=sb://<host>; as Service Bus connection strings do"),
+      v.regex(
+        /^Endpoint=sb:\/\/[^;]+;/i,
+        "must start with Endpoint=sb://<host>; as Service Bus connection strings do",
+      ),
     ),
   ),
   HAYMAKER_SERVICEBUS_NAMESPACE: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i, "must be a fully qualified namespace such as contoso.servicebus.windows.net"),
+      v.regex(
+        /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i,
+        "must be a fully qualified namespace such as contoso.servicebus.windows.net",
+      ),
     ),
   ),
 });
@@ -39,9 +45,14 @@ export function busConnectionFromEnv(env: Record<string, string | undefined> = p
     const variable = issue.path?.[0]?.key;
     throw new BusConfigError(`${String(variable)}: ${issue.message}`);
   }
-  const { HAYMAKER_SERVICEBUS_CONNECTION_STRING: connectionString, HAYMAKER_SERVICEBUS_NAMESPACE: namespace } = result.output;
+  const {
+    HAYMAKER_SERVICEBUS_CONNECTION_STRING: connectionString,
+    HAYMAKER_SERVICEBUS_NAMESPACE: namespace,
+  } = result.output;
   if (connectionString && namespace) {
-    throw new BusConfigError("set either HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE, not both");
+    throw new BusConfigError(
+      "set either HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE, not both",
+    );
   }
   if (connectionString) return { connectionString };
   if (namespace) return { fullyQualifiedNamespace: namespace };
@@ -50,7 +61,14 @@ export function busConnectionFromEnv(env: Record<string, string | undefined> = p
   );
 }
 
-export function createBusClient(connection: BusConnection, options?: ServiceBusClientOptions): ServiceBusClient {
+export function createBusClient(
+  connection: BusConnection,
+  options?: ServiceBusClientOptions,
+): ServiceBusClient {
   if ("connectionString" in connection) return new ServiceBusClient(connection.connectionString, options);
-  return new ServiceBusClient(connection.fullyQualifiedNamespace, connection.credential ?? new DefaultAzureCredential(), options);
+  return new ServiceBusClient(
+    connection.fullyQualifiedNamespace,
+    connection.credential ?? new DefaultAzureCredential(),
+    options,
+  );
 }

@@ -30,7 +30,10 @@ export interface HandlerContext {
   logger: Logger;
 }
 
-export type EventHandler<E extends HayMakerEvent = HayMakerEvent> = (event: E, context: HandlerContext) => Promise<void>;
+export type EventHandler<E extends HayMakerEvent = HayMakerEvent> = (
+  event: E,
+  context: HandlerContext,
+) => Promise<void>;
 
 export interface ConsumerOptions<N extends EventName> {
   topic: string;
@@ -53,8 +56,14 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
-export function consume<N extends EventName>(client: ServiceBusClient, options: ConsumerOptions<N>): RunningConsumer {
-  const logger = (options.logger ?? silentLogger).child({ topic: options.topic, subscription: options.subscription });
+export function consume<N extends EventName>(
+  client: ServiceBusClient,
+  options: ConsumerOptions<N>,
+): RunningConsumer {
+  const logger = (options.logger ?? silentLogger).child({
+    topic: options.topic,
+    subscription: options.subscription,
+  });
   const accepted = new Set<string>(options.accepts.map((name) => `com.haymaker.${name}.v1`));
   const retryBase = options.retryBaseMs ?? 1000;
   const retryMax = options.retryMaxMs ?? 30_000;
@@ -67,7 +76,10 @@ export function consume<N extends EventName>(client: ServiceBusClient, options: 
 
   const deadLetter = async (message: ServiceBusReceivedMessage, reason: string, description: string) => {
     logger.warn({ messageId: message.messageId, reason, description }, "dead-lettering message");
-    await receiver.deadLetterMessage(message, { deadLetterReason: reason, deadLetterErrorDescription: description });
+    await receiver.deadLetterMessage(message, {
+      deadLetterReason: reason,
+      deadLetterErrorDescription: description,
+    });
   };
 
   const backoff = (deliveryCount: number) =>
@@ -85,18 +97,25 @@ export function consume<N extends EventName>(client: ServiceBusClient, options: 
     try {
       event = decodeEvent(message);
       if (!accepted.has(event.type)) {
-        throw new CloudEventDecodeError("unknown-type", "type", `${options.topic}/${options.subscription} does not take these events`, {
-          eventType: event.type,
-        });
+        throw new CloudEventDecodeError(
+          "unknown-type",
+          "type",
+          `${options.topic}/${options.subscription} does not take these events`,
+          {
+            eventType: event.type,
+          },
+        );
       }
     } catch (error) {
-      if (error instanceof CloudEventDecodeError) return deadLetter(message, DEAD_LETTER_REASONS.invalidEvent, describeCause(error));
+      if (error instanceof CloudEventDecodeError)
+        return deadLetter(message, DEAD_LETTER_REASONS.invalidEvent, describeCause(error));
       throw error;
     }
     const context: HandlerContext = {
       delivery: {
         deliveryCount: message.deliveryCount ?? 0,
-        sequenceNumber: message.sequenceNumber === undefined ? undefined : BigInt(message.sequenceNumber.toString()),
+        sequenceNumber:
+          message.sequenceNumber === undefined ? undefined : BigInt(message.sequenceNumber.toString()),
         enqueuedTime: message.enqueuedTimeUtc,
       },
       signal: stopping.signal,
@@ -105,9 +124,13 @@ export function consume<N extends EventName>(client: ServiceBusClient, options: 
     try {
       await options.handler(event as EventOf<N>, context);
     } catch (error) {
-      if (error instanceof UnprocessableEventError) return deadLetter(message, error.reason, describeCause(error));
+      if (error instanceof UnprocessableEventError)
+        return deadLetter(message, error.reason, describeCause(error));
       const deliveryCount = message.deliveryCount ?? 0;
-      context.logger.warn({ deliveryCount, cause: describeCause(error) }, "handler failed; the event will be retried");
+      context.logger.warn(
+        { deliveryCount, cause: describeCause(error) },
+        "handler failed; the event will be retried",
+      );
       await backoff(deliveryCount);
       await receiver.abandonMessage(message);
       return;
@@ -120,7 +143,10 @@ export function consume<N extends EventName>(client: ServiceBusClient, options: 
       processMessage: (message) => {
         const work = handle(message).catch((error: unknown) => {
           // Settling failed (lock lost, connection gone): the broker redelivers the message on lock expiry.
-          logger.error({ messageId: message.messageId, cause: describeCause(error) }, "could not settle message");
+          logger.error(
+            { messageId: message.messageId, cause: describeCause(error) },
+            "could not settle message",
+          );
         });
         inFlight.add(work);
         return work.finally(() => inFlight.delete(work));

@@ -30,9 +30,14 @@ const MAX_DESCRIPTION = 512;
 
 /** `TypeError: Cannot read properties of undefined (reading 'x')` — one line, bounded, credential-free. */
 export function describeCause(error: unknown): string {
-  const name = error instanceof Error ? (error.name === "Error" ? error.constructor.name : error.name) : typeof error;
+  const name =
+    error instanceof Error ? (error.name === "Error" ? error.constructor.name : error.name) : typeof error;
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+  const firstLine =
+    message
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "";
   if (looksLikeSecret(firstLine)) return `${name}: [message withheld: it looked like it held a credential]`;
   const text = firstLine ? `${name}: ${firstLine}` : name;
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;

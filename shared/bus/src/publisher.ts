@@ -41,17 +41,22 @@ export class EventPublisher {
     for (const event of events) {
       const message = encodeEvent(event);
       if (batch.tryAddMessage(message)) continue;
-      if (batch.count === 0) throw new Error(`event ${event.id} (${event.type}) is larger than a Service Bus message may be`);
+      if (batch.count === 0)
+        throw new Error(`event ${event.id} (${event.type}) is larger than a Service Bus message may be`);
       await sender.sendMessages(batch);
       batch = await sender.createMessageBatch();
-      if (!batch.tryAddMessage(message)) throw new Error(`event ${event.id} (${event.type}) is larger than a Service Bus message may be`);
+      if (!batch.tryAddMessage(message))
+        throw new Error(`event ${event.id} (${event.type}) is larger than a Service Bus message may be`);
     }
     if (batch.count > 0) await sender.sendMessages(batch);
   }
 
   /** Publishes an event that is delivered at `at`. Returns its sequence number, for cancelling. */
   async schedule(event: HayMakerEvent, at: Date): Promise<bigint> {
-    const [sequenceNumber] = await this.#sender(topicFor(event.type)).scheduleMessages(encodeEvent(event), at);
+    const [sequenceNumber] = await this.#sender(topicFor(event.type)).scheduleMessages(
+      encodeEvent(event),
+      at,
+    );
     if (!sequenceNumber) throw new Error("the bus did not return a sequence number for the scheduled event");
     return BigInt(sequenceNumber.toString());
   }

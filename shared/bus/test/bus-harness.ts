@@ -2,15 +2,23 @@
 import { ServiceBusClient } from "@azure/service-bus";
 import { parseConfig, type RunningBroker, startBroker } from "@haymaker/broker";
 import { newEvent } from "@haymaker/cloudevents";
-import { EXAMPLE_DATA, type EventOf } from "@haymaker/contracts";
+import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 
 export const LOCK_SECONDS = 2;
 export const MAX_DELIVERY = 3;
 
-export async function startBusBroker(): Promise<{ broker: RunningBroker; client: ServiceBusClient; stop(): Promise<void> }> {
+export async function startBusBroker(): Promise<{
+  broker: RunningBroker;
+  client: ServiceBusClient;
+  stop(): Promise<void>;
+}> {
   const subscription = (Name: string) => ({
     Name,
-    Properties: { LockDuration: `PT${LOCK_SECONDS}S`, MaxDeliveryCount: MAX_DELIVERY, DeadLetteringOnMessageExpiration: true },
+    Properties: {
+      LockDuration: `PT${LOCK_SECONDS}S`,
+      MaxDeliveryCount: MAX_DELIVERY,
+      DeadLetteringOnMessageExpiration: true,
+    },
   });
   const config = {
     UserConfig: {
@@ -43,7 +51,10 @@ let counter = 0;
 export function runRequested(): EventOf<"run.requested"> {
   counter++;
   const runId = `run-bus-${counter}-${Date.now().toString(36)}`;
-  return newEvent("run.requested", { source: "/haymaker/test", data: { ...EXAMPLE_DATA["run.requested"], runId } });
+  return newEvent("run.requested", {
+    source: "/haymaker/test",
+    data: { ...EXAMPLE_DATA["run.requested"], runId },
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

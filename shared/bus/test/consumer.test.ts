@@ -20,7 +20,10 @@ describe("consuming a subscription with the bus library", () => {
     // Leave every queue empty for the next test.
     for (const subscription of ["validate", "projector"]) {
       for (const subQueueType of [undefined, "deadLetter"] as const) {
-        const receiver = client.createReceiver("run-requested", subscription, { receiveMode: "receiveAndDelete", subQueueType });
+        const receiver = client.createReceiver("run-requested", subscription, {
+          receiveMode: "receiveAndDelete",
+          subQueueType,
+        });
         while ((await receiver.receiveMessages(100, { maxWaitTimeInMs: 200 })).length > 0);
         await receiver.close();
       }
@@ -50,7 +53,12 @@ describe("consuming a subscription with the bus library", () => {
     const event = runRequested();
     const seen: Array<EventOf<"run.requested">> = [];
     consumers.push(
-      consume(client, { topic: "run-requested", subscription: "validate", accepts: ["run.requested"], handler: async (e) => void seen.push(e) }),
+      consume(client, {
+        topic: "run-requested",
+        subscription: "validate",
+        accepts: ["run.requested"],
+        handler: async (e) => void seen.push(e),
+      }),
     );
     await publisher.publish(event);
     await waitFor(() => seen.length === 1);
@@ -62,11 +70,20 @@ describe("consuming a subscription with the bus library", () => {
   it("dead-letters a message that is not a valid event as InvalidEvent on its first delivery", async () => {
     const handled: unknown[] = [];
     consumers.push(
-      consume(client, { topic: "run-requested", subscription: "validate", accepts: ["run.requested"], handler: async (e) => void handled.push(e) }),
+      consume(client, {
+        topic: "run-requested",
+        subscription: "validate",
+        accepts: ["run.requested"],
+        handler: async (e) => void handled.push(e),
+      }),
     );
     const good = runRequested();
     await client.createSender("run-requested").sendMessages([
-      { body: Buffer.from("not json at all"), contentType: "application/json", applicationProperties: { cloudEvents_type: good.type } },
+      {
+        body: Buffer.from("not json at all"),
+        contentType: "application/json",
+        applicationProperties: { cloudEvents_type: good.type },
+      },
       { body: { hello: "world" }, applicationProperties: { cloudEvents_specversion: "1.0" } },
     ]);
     await waitFor(async () => (await deadLetters()).length === 2);
@@ -81,7 +98,14 @@ describe("consuming a subscription with the bus library", () => {
   });
 
   it("dead-letters an event whose data breaks its schema, naming the field", async () => {
-    consumers.push(consume(client, { topic: "run-requested", subscription: "validate", accepts: ["run.requested"], handler: async () => {} }));
+    consumers.push(
+      consume(client, {
+        topic: "run-requested",
+        subscription: "validate",
+        accepts: ["run.requested"],
+        handler: async () => {},
+      }),
+    );
     const event = runRequested();
     await client.createSender("run-requested").sendMessages({
       body: Buffer.from(JSON.stringify({ ...event.data, duration: "8 hours" })),
@@ -117,7 +141,9 @@ describe("consuming a subscription with the bus library", () => {
     await waitFor(async () => (await deadLetters()).length === 1);
     const [dead] = await deadLetters();
     expect(dead?.deadLetterReason).toBe("UnknownScenario");
-    expect(dead?.deadLetterErrorDescription).toBe("UnprocessableEventError: scenario 'vm-ghost' is not in the catalogue");
+    expect(dead?.deadLetterErrorDescription).toBe(
+      "UnprocessableEventError: scenario 'vm-ghost' is not in the catalogue",
+    );
     expect(dead?.deliveryCount).toBe(0);
   });
 
@@ -172,7 +198,10 @@ describe("consuming a subscription with the bus library", () => {
         subscription: "validate",
         accepts: ["run.requested"],
         handler: async () => {
-          throw new UnprocessableEventError("HandlerError", "login failed for Endpoint=sb://x/;SharedAccessKey=abc123secretvalue");
+          throw new UnprocessableEventError(
+            "HandlerError",
+            "login failed for Endpoint=sb://x/;SharedAccessKey=abc123secretvalue",
+          );
         },
       }),
     );
@@ -184,7 +213,14 @@ describe("consuming a subscription with the bus library", () => {
   });
 
   it("dead-letters an event type the subscription does not take", async () => {
-    consumers.push(consume(client, { topic: "run-requested", subscription: "validate", accepts: ["run.validated"], handler: async () => {} }));
+    consumers.push(
+      consume(client, {
+        topic: "run-requested",
+        subscription: "validate",
+        accepts: ["run.validated"],
+        handler: async () => {},
+      }),
+    );
     await publisher.publish(runRequested());
     await waitFor(async () => (await deadLetters()).length === 1);
     const [dead] = await deadLetters();
@@ -260,6 +296,8 @@ describe("consuming a subscription with the bus library", () => {
     const remaining = await client.createReceiver("run-requested", "validate").peekMessages(10);
     expect(remaining.length + handledAtStop).toBe(6);
     expect(remaining.every((m) => m.deliveryCount === 0)).toBe(true);
-    expect(new Set([...finished, ...remaining.map((m) => String(m.messageId))])).toEqual(new Set(events.map((e) => e.id)));
+    expect(new Set([...finished, ...remaining.map((m) => String(m.messageId))])).toEqual(
+      new Set(events.map((e) => e.id)),
+    );
   });
 });

@@ -31,7 +31,10 @@ describe("publishing events with the bus library", () => {
   it("sends each event to its type's topic, many at once in batches, every subscription getting a copy", async () => {
     const runs = Array.from({ length: 300 }, () => runRequested());
     const agents = Array.from({ length: 200 }, (_, i) =>
-      newEvent("agent.selected", { source: "/haymaker/select", data: { ...EXAMPLE_DATA["agent.selected"], agentId: `a${i}` } }),
+      newEvent("agent.selected", {
+        source: "/haymaker/select",
+        data: { ...EXAMPLE_DATA["agent.selected"], agentId: `a${i}` },
+      }),
     );
     await publisher.publishAll([...runs, ...agents]);
     expect(new Set(await drain("run-requested", "validate"))).toEqual(new Set(runs.map((e) => e.id)));
@@ -41,7 +44,10 @@ describe("publishing events with the bus library", () => {
 
   it("schedules an event for later and can cancel one", async () => {
     const check = (checkNumber: number) =>
-      newEvent("agent.check", { source: "/haymaker/monitor", data: { ...EXAMPLE_DATA["agent.check"], checkNumber } });
+      newEvent("agent.check", {
+        source: "/haymaker/monitor",
+        data: { ...EXAMPLE_DATA["agent.check"], checkNumber },
+      });
     const kept = check(1);
     const cancelled = check(2);
     const at = new Date(Date.now() + 1000);
@@ -56,6 +62,8 @@ describe("publishing events with the bus library", () => {
 
   it("refuses to publish an event that breaks its contract", async () => {
     const event = runRequested();
-    await expect(publisher.publish({ ...event, data: { ...event.data, duration: "forever" } })).rejects.toThrow(/data\.duration/);
+    await expect(
+      publisher.publish({ ...event, data: { ...event.data, duration: "forever" } }),
+    ).rejects.toThrow(/data\.duration/);
   });
 });

@@ -110,7 +110,9 @@ describe("round trips", () => {
     const event = example("agent.progress");
     const message = encodeEvent(event);
     const asNumber = { ...message.applicationProperties, cloudEvents_time: Date.parse(event.time) };
-    expect(decodeEvent(received(message, { applicationProperties: asNumber })).time).toBe(new Date(event.time).toISOString());
+    expect(decodeEvent(received(message, { applicationProperties: asNumber })).time).toBe(
+      new Date(event.time).toISOString(),
+    );
   });
 
   it("normalizes time to UTC milliseconds on the wire, since an AMQP timestamp holds no more", () => {

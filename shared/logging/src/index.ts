@@ -1,10 +1,20 @@
 // Structured logs for every HayMaker service: JSON lines (pino) carrying the service name, with the usual
 // credential-bearing keys redacted wherever they appear, so a secret that reaches a log call stops here.
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
 
-const REDACTED_KEYS = ["secret", "password", "token", "accessToken", "apiKey", "connectionString", "authorization", "clientSecret", "key"];
+const REDACTED_KEYS = [
+  "secret",
+  "password",
+  "token",
+  "accessToken",
+  "apiKey",
+  "connectionString",
+  "authorization",
+  "clientSecret",
+  "key",
+];
 
 export interface LoggerOptions {
   service: string;

@@ -104,7 +104,8 @@ function readFacts(
     replyToGroupId: props.reply_to_group_id ?? undefined,
     ttlMs,
     priority,
-    scheduledEnqueueTime: scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === "number" ? scheduled : undefined,
+    scheduledEnqueueTime:
+      scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === "number" ? scheduled : undefined,
     partitionKey: typeof ann["x-opt-partition-key"] === "string" ? ann["x-opt-partition-key"] : undefined,
     applicationProperties: decoded.application_properties ?? {},
   };
@@ -224,7 +225,8 @@ export function withApplicationProperties(
 export function withMessageId(message: EncodedMessage, messageId: string): EncodedMessage {
   const decoded = rheaMessage.decode(message.bare);
   const properties: Record<string, unknown> = { message_id: messageId };
-  for (const field of PROPERTY_FIELDS) if (decoded[field] != null && field !== "message_id") properties[field] = decoded[field];
+  for (const field of PROPERTY_FIELDS)
+    if (decoded[field] != null && field !== "message_id") properties[field] = decoded[field];
   const reader = new types.Reader(message.bare);
   let rest = 0;
   while (reader.remaining()) {

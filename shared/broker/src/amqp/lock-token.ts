@@ -33,7 +33,8 @@ export function newLockToken(): LockToken {
 /** The lock token a management request names, given as an AMQP uuid (16 bytes, RFC order) or a string. */
 export function lockTokenFromUuid(value: unknown): string | undefined {
   if (Buffer.isBuffer(value) && value.length === 16) return format(value);
-  if (typeof value === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value)) return value.toLowerCase();
+  if (typeof value === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value))
+    return value.toLowerCase();
   return undefined;
 }
 

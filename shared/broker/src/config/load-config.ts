@@ -13,7 +13,10 @@ export class ConfigError extends Error {
 
 const duration = v.pipe(
   v.string("expected an ISO-8601 duration such as PT1M"),
-  v.check((text) => parseIsoDuration(text) !== undefined, "expected an ISO-8601 duration such as PT1M or P14D"),
+  v.check(
+    (text) => parseIsoDuration(text) !== undefined,
+    "expected an ISO-8601 duration such as PT1M or P14D",
+  ),
   v.check((text) => (parseIsoDuration(text) ?? 0) > 0, "must be longer than zero"),
 );
 // Service Bus entity names: letters, digits, periods, hyphens, underscores (and slashes for queues/topics).
@@ -39,7 +42,12 @@ const QueueProperties = v.object({
   ForwardTo: optionalTarget,
   LockDuration: v.optional(duration),
   MaxDeliveryCount: v.optional(
-    v.pipe(v.number("expected a whole number"), v.integer("expected a whole number"), v.minValue(1), v.maxValue(2000)),
+    v.pipe(
+      v.number("expected a whole number"),
+      v.integer("expected a whole number"),
+      v.minValue(1),
+      v.maxValue(2000),
+    ),
   ),
   RequiresSession: requiresSession,
 });
@@ -53,7 +61,12 @@ const CorrelationFilter = v.object({
   ReplyToSessionId: v.optional(v.string()),
   SessionId: v.optional(v.string()),
   To: v.optional(v.string()),
-  Properties: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()], "expected a string, number or boolean"))),
+  Properties: v.optional(
+    v.record(
+      v.string(),
+      v.union([v.string(), v.number(), v.boolean()], "expected a string, number or boolean"),
+    ),
+  ),
 });
 
 const Rule = v.object({
@@ -68,7 +81,10 @@ const Rule = v.object({
 
 const Subscription = v.object({
   Name: subscriptionName,
-  Properties: v.optional(v.omit(QueueProperties, ["DuplicateDetectionHistoryTimeWindow", "RequiresDuplicateDetection"]), {}),
+  Properties: v.optional(
+    v.omit(QueueProperties, ["DuplicateDetectionHistoryTimeWindow", "RequiresDuplicateDetection"]),
+    {},
+  ),
   Rules: v.optional(v.array(Rule, "expected a list of rules"), []),
 });
 
@@ -78,7 +94,10 @@ const ConfigFile = v.object({
       v.array(
         v.object({
           Name: v.string("expected the namespace name"),
-          Queues: v.optional(v.array(v.object({ Name: entityName, Properties: v.optional(QueueProperties, {}) })), []),
+          Queues: v.optional(
+            v.array(v.object({ Name: entityName, Properties: v.optional(QueueProperties, {}) })),
+            [],
+          ),
           Topics: v.optional(
             v.array(
               v.object({
@@ -127,7 +146,9 @@ export function loadConfig(file: string): Topology {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read the broker config ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new ConfigError(
+      `cannot read the broker config ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+    );
   }
   return parseConfig(text, file);
 }
@@ -152,12 +173,18 @@ function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: 
   return {
     lockDurationMs: parseIsoDuration(properties.LockDuration ?? "PT1M") ?? 60_000,
     maxDeliveryCount: properties.MaxDeliveryCount ?? 10,
-    defaultTtlMs: properties.DefaultMessageTimeToLive ? parseIsoDuration(properties.DefaultMessageTimeToLive) : topicTtl,
+    defaultTtlMs: properties.DefaultMessageTimeToLive
+      ? parseIsoDuration(properties.DefaultMessageTimeToLive)
+      : topicTtl,
     deadLetteringOnMessageExpiration: properties.DeadLetteringOnMessageExpiration ?? false,
     forwardTo: properties.ForwardTo || undefined,
     forwardDeadLetteredMessagesTo: properties.ForwardDeadLetteredMessagesTo || undefined,
     duplicateDetectionWindowMs:
-      properties.RequiresDuplicateDetection && window ? parseIsoDuration(window) : properties.RequiresDuplicateDetection ? 600_000 : undefined,
+      properties.RequiresDuplicateDetection && window
+        ? parseIsoDuration(window)
+        : properties.RequiresDuplicateDetection
+          ? 600_000
+          : undefined,
   };
 }
 
@@ -178,21 +205,30 @@ function toTopology(config: ConfigFileShape, source: string): Topology {
   const topics = namespace.Topics.map((topic, t) => {
     const topicPath = `Topics[${t}] "${topic.Name}"`;
     claim(topic.Name, topicPath);
-    const topicTtl = topic.Properties.DefaultMessageTimeToLive ? parseIsoDuration(topic.Properties.DefaultMessageTimeToLive) : undefined;
+    const topicTtl = topic.Properties.DefaultMessageTimeToLive
+      ? parseIsoDuration(topic.Properties.DefaultMessageTimeToLive)
+      : undefined;
     const subscriptionNames = new Set<string>();
     const subscriptions = topic.Subscriptions.map((subscription, s) => {
       const subscriptionPath = `${topicPath}.Subscriptions[${s}] "${subscription.Name}"`;
       const lower = subscription.Name.toLowerCase();
-      if (subscriptionNames.has(lower)) throw new ConfigError(`${where(subscriptionPath)}: the subscription name is used twice`);
+      if (subscriptionNames.has(lower))
+        throw new ConfigError(`${where(subscriptionPath)}: the subscription name is used twice`);
       subscriptionNames.add(lower);
-      const rules = subscription.Rules.map((rule, r) => toRule(rule, where(`${subscriptionPath}.Rules[${r}] "${rule.Name}"`)));
+      const rules = subscription.Rules.map((rule, r) =>
+        toRule(rule, where(`${subscriptionPath}.Rules[${r}] "${rule.Name}"`)),
+      );
       return { name: subscription.Name, settings: settings(subscription.Properties, topicTtl), rules };
     });
     const window = topic.Properties.DuplicateDetectionHistoryTimeWindow;
     return {
       name: topic.Name,
       defaultTtlMs: topicTtl,
-      duplicateDetectionWindowMs: topic.Properties.RequiresDuplicateDetection ? (window ? parseIsoDuration(window) : 600_000) : undefined,
+      duplicateDetectionWindowMs: topic.Properties.RequiresDuplicateDetection
+        ? window
+          ? parseIsoDuration(window)
+          : 600_000
+        : undefined,
       subscriptions,
     };
   });
@@ -207,7 +243,10 @@ function toRule(rule: v.InferOutput<typeof Rule>, where: string): RuleDefinition
     if (!SqlFilter) throw new ConfigError(`${where}.Properties.SqlFilter: required when FilterType is "Sql"`);
     filter = { kind: "sql", expression: SqlFilter.SqlExpression };
   } else {
-    if (!correlation) throw new ConfigError(`${where}.Properties.CorrelationFilter: required when FilterType is "Correlation"`);
+    if (!correlation)
+      throw new ConfigError(
+        `${where}.Properties.CorrelationFilter: required when FilterType is "Correlation"`,
+      );
     filter = {
       kind: "correlation",
       spec: {
@@ -230,7 +269,10 @@ function toRule(rule: v.InferOutput<typeof Rule>, where: string): RuleDefinition
     else correlationRule(rule.Name, filter.spec, action);
   } catch (error) {
     if (error instanceof FilterSyntaxError) {
-      const field = filter.kind === "sql" && error.expression === filter.expression ? "SqlFilter.SqlExpression" : "Action.SqlExpression";
+      const field =
+        filter.kind === "sql" && error.expression === filter.expression
+          ? "SqlFilter.SqlExpression"
+          : "Action.SqlExpression";
       throw new ConfigError(`${where}.Properties.${field}: ${error.message}`);
     }
     throw error;
@@ -246,12 +288,17 @@ function checkForwardTargets(
 ): void {
   const check = (target: string | undefined, path: string) => {
     if (target && !names.has(target.toLowerCase())) {
-      throw new ConfigError(`${where(path)}: forwards to "${target}", which is not a queue or topic in this file`);
+      throw new ConfigError(
+        `${where(path)}: forwards to "${target}", which is not a queue or topic in this file`,
+      );
     }
   };
   queues.forEach((queue, i) => {
     check(queue.settings.forwardTo, `Queues[${i}] "${queue.name}".Properties.ForwardTo`);
-    check(queue.settings.forwardDeadLetteredMessagesTo, `Queues[${i}] "${queue.name}".Properties.ForwardDeadLetteredMessagesTo`);
+    check(
+      queue.settings.forwardDeadLetteredMessagesTo,
+      `Queues[${i}] "${queue.name}".Properties.ForwardDeadLetteredMessagesTo`,
+    );
   });
   topics.forEach((topic, t) => {
     topic.subscriptions.forEach((subscription, s) => {

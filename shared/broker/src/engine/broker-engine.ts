@@ -2,7 +2,6 @@
 // subscriptions through their rules), scheduling, duplicate detection, auto-forwarding, dead-lettering,
 // and restoring everything from the store after a restart. Knows nothing about AMQP links.
 import { randomUUID } from "node:crypto";
-import type { EntitySettings, Topology } from "../config/topology.ts";
 import {
   type EncodedMessage,
   type MessageFacts,
@@ -10,9 +9,22 @@ import {
   withApplicationProperties,
   withMessageId,
 } from "../amqp/encoded-message.ts";
-import { correlationRule, evaluateRules, type FilterableMessage, type Rule, sqlRule, trueRule } from "../filters/index.ts";
+import type { EntitySettings, Topology } from "../config/topology.ts";
+import {
+  correlationRule,
+  evaluateRules,
+  type FilterableMessage,
+  type Rule,
+  sqlRule,
+  trueRule,
+} from "../filters/index.ts";
 import type { MessageStore, StoredMessage } from "../store/message-store.ts";
-import { type MessageQueue as Queue, MessageQueue, type MessageRecord, type QueueHost } from "./message-queue.ts";
+import {
+  MessageQueue,
+  type MessageRecord,
+  type MessageQueue as Queue,
+  type QueueHost,
+} from "./message-queue.ts";
 
 export const DEAD_LETTER_SUFFIX = "/$deadletterqueue";
 /** Service Bus allows a message to be forwarded at most four times. */
@@ -63,9 +75,19 @@ export class BrokerEngine implements QueueHost {
     this.#store = store;
     for (const queue of topology.queues) {
       const key = queue.name.toLowerCase();
-      this.#targets.set(key, this.#newTarget(key, queue.name, "queue", queue.settings.defaultTtlMs, queue.settings.duplicateDetectionWindowMs, {
-        queue: this.#addQueue(key, queue.name, queue.settings),
-      }));
+      this.#targets.set(
+        key,
+        this.#newTarget(
+          key,
+          queue.name,
+          "queue",
+          queue.settings.defaultTtlMs,
+          queue.settings.duplicateDetectionWindowMs,
+          {
+            queue: this.#addQueue(key, queue.name, queue.settings),
+          },
+        ),
+      );
     }
     for (const topic of topology.topics) {
       const key = topic.name.toLowerCase();
@@ -82,7 +104,12 @@ export class BrokerEngine implements QueueHost {
           : [trueRule("$Default")];
         return { queue: this.#addQueue(path.toLowerCase(), path, subscription.settings), rules };
       });
-      this.#targets.set(key, this.#newTarget(key, topic.name, "topic", topic.defaultTtlMs, topic.duplicateDetectionWindowMs, { subscriptions }));
+      this.#targets.set(
+        key,
+        this.#newTarget(key, topic.name, "topic", topic.defaultTtlMs, topic.duplicateDetectionWindowMs, {
+          subscriptions,
+        }),
+      );
     }
     this.#restore();
     this.#sweepTimer = setInterval(() => this.#sweepExpired(), 1000);
@@ -97,12 +124,28 @@ export class BrokerEngine implements QueueHost {
     duplicateWindowMs: number | undefined,
     parts: Pick<SendTarget, "queue" | "subscriptions">,
   ): SendTarget {
-    return { key, name, kind, defaultTtlMs, duplicateWindowMs, ...parts, scheduled: new Map(), seenMessageIds: new Map(), lastSequence: 0 };
+    return {
+      key,
+      name,
+      kind,
+      defaultTtlMs,
+      duplicateWindowMs,
+      ...parts,
+      scheduled: new Map(),
+      seenMessageIds: new Map(),
+      lastSequence: 0,
+    };
   }
 
   #addQueue(key: string, path: string, settings: EntitySettings): Queue {
     const queue = new MessageQueue(key, path, settings, false, this);
-    const deadLetters = new MessageQueue(key + DEAD_LETTER_SUFFIX, `${path}/$DeadLetterQueue`, DEAD_LETTER_SETTINGS(settings), true, this);
+    const deadLetters = new MessageQueue(
+      key + DEAD_LETTER_SUFFIX,
+      `${path}/$DeadLetterQueue`,
+      DEAD_LETTER_SETTINGS(settings),
+      true,
+      this,
+    );
     this.#queues.set(key, queue);
     this.#queues.set(deadLetters.key, deadLetters);
     return queue;
@@ -138,7 +181,10 @@ export class BrokerEngine implements QueueHost {
 
   #accept(target: SendTarget, incoming: EncodedMessage, hops: number): MessageRecord | undefined {
     const now = this.now();
-    const message = incoming.facts.messageId === undefined ? withMessageId(incoming, randomUUID().replaceAll("-", "")) : incoming;
+    const message =
+      incoming.facts.messageId === undefined
+        ? withMessageId(incoming, randomUUID().replaceAll("-", ""))
+        : incoming;
     if (this.#isDuplicate(target, message.facts, now)) return undefined;
     const sequenceNumber = this.#nextSequence(target);
     const record: MessageRecord = {
@@ -220,7 +266,11 @@ export class BrokerEngine implements QueueHost {
   schedule(path: string, message: EncodedMessage): number {
     const target = this.#target(path);
     const scheduledAt = message.facts.scheduledEnqueueTime ?? this.now();
-    const record = this.#accept(target, { ...message, facts: { ...message.facts, scheduledEnqueueTime: scheduledAt } }, 0);
+    const record = this.#accept(
+      target,
+      { ...message, facts: { ...message.facts, scheduledEnqueueTime: scheduledAt } },
+      0,
+    );
     return record?.sequenceNumber ?? 0;
   }
 
@@ -273,7 +323,10 @@ export class BrokerEngine implements QueueHost {
   }
 
   changed(queue: Queue, record: MessageRecord): void {
-    this.#store.update(queue.key, record.sequenceNumber, { state: record.state, deliveryCount: record.deliveryCount });
+    this.#store.update(queue.key, record.sequenceNumber, {
+      state: record.state,
+      deliveryCount: record.deliveryCount,
+    });
   }
 
   rewritten(queue: Queue, record: MessageRecord, properties: Record<string, unknown>): void {
@@ -281,7 +334,13 @@ export class BrokerEngine implements QueueHost {
     this.#store.update(queue.key, record.sequenceNumber, { bare: record.message.bare });
   }
 
-  deadLetter(queue: Queue, record: MessageRecord, reason: string, description: string, properties?: Record<string, unknown>): void {
+  deadLetter(
+    queue: Queue,
+    record: MessageRecord,
+    reason: string,
+    description: string,
+    properties?: Record<string, unknown>,
+  ): void {
     this.#store.delete(queue.key, record.sequenceNumber);
     const message = withApplicationProperties(record.message, {
       ...properties,
@@ -348,7 +407,11 @@ export class BrokerEngine implements QueueHost {
 
   /** Entity paths and message counts, for the broker's own status output and tests. */
   describe(): Array<{ path: string; active: number; total: number }> {
-    return [...this.#queues.values()].map((queue) => ({ path: queue.path, active: queue.activeCount, total: queue.records.size }));
+    return [...this.#queues.values()].map((queue) => ({
+      path: queue.path,
+      active: queue.activeCount,
+      total: queue.records.size,
+    }));
   }
 
   close(): void {
@@ -409,9 +472,15 @@ function filterView(record: MessageRecord): FilterableMessage {
 }
 
 /** A rule action changed the subscription's copy: write its user properties back into the message. */
-function applyRuleChanges(message: EncodedMessage, before: FilterableMessage, after: FilterableMessage): EncodedMessage {
+function applyRuleChanges(
+  message: EncodedMessage,
+  before: FilterableMessage,
+  after: FilterableMessage,
+): EncodedMessage {
   const removed = Object.keys(before.user).filter((key) => !(key in after.user));
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(after.user)) if (before.user[key] !== value) set[key] = value;
-  return Object.keys(set).length || removed.length ? withApplicationProperties(message, set, removed) : message;
+  return Object.keys(set).length || removed.length
+    ? withApplicationProperties(message, set, removed)
+    : message;
 }

@@ -1,9 +1,10 @@
 // One place messages wait to be received: a queue, a topic subscription, or the dead-letter queue of
 // either. It owns peek-lock (locks, renewal, expiry with redelivery), delivery counts, deferral and
 // time-to-live; the engine decides where a message goes when it leaves (completed, dead-lettered, forwarded).
-import type { EntitySettings } from "../config/topology.ts";
+
 import { type EncodedMessage, encodeDelivery } from "../amqp/encoded-message.ts";
 import { type LockToken, newLockToken } from "../amqp/lock-token.ts";
+import type { EntitySettings } from "../config/topology.ts";
 import type { MessageState } from "../store/message-store.ts";
 
 export interface MessageRecord {
@@ -45,7 +46,13 @@ export interface QueueHost {
   /** The record's state or delivery count changed: save it. */
   changed(queue: MessageQueue, record: MessageRecord): void;
   /** Move the record to the dead-letter destination with the given reason. */
-  deadLetter(queue: MessageQueue, record: MessageRecord, reason: string, description: string, properties?: Record<string, unknown>): void;
+  deadLetter(
+    queue: MessageQueue,
+    record: MessageRecord,
+    reason: string,
+    description: string,
+    properties?: Record<string, unknown>,
+  ): void;
   /** Application properties of a record changed (abandon/defer with properties-to-modify). */
   rewritten(queue: MessageQueue, record: MessageRecord, properties: Record<string, unknown>): void;
 }
@@ -71,7 +78,13 @@ export class MessageQueue {
   #lockTimer: NodeJS.Timeout | undefined;
   #dispatchScheduled = false;
 
-  constructor(key: string, path: string, settings: EntitySettings, isDeadLetterQueue: boolean, host: QueueHost) {
+  constructor(
+    key: string,
+    path: string,
+    settings: EntitySettings,
+    isDeadLetterQueue: boolean,
+    host: QueueHost,
+  ) {
     this.key = key;
     this.path = path;
     this.settings = settings;
@@ -117,7 +130,8 @@ export class MessageQueue {
         this.#head = 0;
       }
       // A record may have been settled or moved through management while it sat here.
-      if (this.records.get(record.sequenceNumber) === record && record.state === "active" && !record.lock) return record;
+      if (this.records.get(record.sequenceNumber) === record && record.state === "active" && !record.lock)
+        return record;
     }
     return undefined;
   }
@@ -191,7 +205,11 @@ export class MessageQueue {
 
   /** Locks a record for the entity's lock duration. */
   lock(record: MessageRecord): Lock {
-    const lock: Lock = { token: newLockToken(), record, until: this.#host.now() + this.settings.lockDurationMs };
+    const lock: Lock = {
+      token: newLockToken(),
+      record,
+      until: this.#host.now() + this.settings.lockDurationMs,
+    };
     record.lock = lock;
     this.locks.set(lock.token.id, lock);
     this.#trackExpiry(lock);
@@ -273,7 +291,13 @@ export class MessageQueue {
         break;
       case "deadLetter":
         this.records.delete(record.sequenceNumber);
-        this.#host.deadLetter(this, record, outcome.reason ?? "", outcome.description ?? "", outcome.properties);
+        this.#host.deadLetter(
+          this,
+          record,
+          outcome.reason ?? "",
+          outcome.description ?? "",
+          outcome.properties,
+        );
         break;
     }
     return true;
@@ -306,10 +330,16 @@ export class MessageQueue {
   }
 
   #expireIfDue(record: MessageRecord): boolean {
-    if (record.expiresAt === undefined || record.expiresAt > this.#host.now() || this.isDeadLetterQueue) return false;
+    if (record.expiresAt === undefined || record.expiresAt > this.#host.now() || this.isDeadLetterQueue)
+      return false;
     this.records.delete(record.sequenceNumber);
     if (this.settings.deadLetteringOnMessageExpiration) {
-      this.#host.deadLetter(this, record, "TTLExpiredException", "The message expired and was dead lettered.");
+      this.#host.deadLetter(
+        this,
+        record,
+        "TTLExpiredException",
+        "The message expired and was dead lettered.",
+      );
     } else {
       this.#host.removed(this, record);
     }

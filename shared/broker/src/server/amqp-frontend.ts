@@ -29,7 +29,9 @@ function acceptingMechanism() {
     username: undefined as string | undefined,
     start(response?: Buffer) {
       this.outcome = true;
-      this.username = response ? response.toString("utf8").replaceAll("\0", " ").trim() || "anonymous" : "anonymous";
+      this.username = response
+        ? response.toString("utf8").replaceAll("\0", " ").trim() || "anonymous"
+        : "anonymous";
     },
   };
 }
@@ -58,11 +60,21 @@ export class AmqpFrontend {
     const mechanisms: Record<string, () => ReturnType<typeof acceptingMechanism>> = {};
     for (const name of ["MSSBCBS", "ANONYMOUS", "PLAIN", "EXTERNAL"]) mechanisms[name] = acceptingMechanism;
     this.#container.sasl_server_mechanisms = mechanisms;
-    this.#container.on("connection_open", (context: RheaContext) => this.#connections.add(context.connection));
-    this.#container.on("connection_close", (context: RheaContext) => this.#connections.delete(context.connection));
-    this.#container.on("disconnected", (context: RheaContext) => this.#connections.delete(context.connection));
-    this.#container.on("sender_open", (context: RheaContext) => this.#onClientReceiver(context.sender as RheaLink));
-    this.#container.on("receiver_open", (context: RheaContext) => this.#onClientSender(context.receiver as RheaLink));
+    this.#container.on("connection_open", (context: RheaContext) =>
+      this.#connections.add(context.connection),
+    );
+    this.#container.on("connection_close", (context: RheaContext) =>
+      this.#connections.delete(context.connection),
+    );
+    this.#container.on("disconnected", (context: RheaContext) =>
+      this.#connections.delete(context.connection),
+    );
+    this.#container.on("sender_open", (context: RheaContext) =>
+      this.#onClientReceiver(context.sender as RheaLink),
+    );
+    this.#container.on("receiver_open", (context: RheaContext) =>
+      this.#onClientSender(context.receiver as RheaLink),
+    );
     // A client's failure is its own: log it, keep serving everyone else.
     this.#container.on("error", (error: Error) => this.#log.warn(`amqp: ${error.message}`));
     this.#container.on("protocol_error", (context: RheaContext & { error?: Error }) =>
@@ -108,7 +120,16 @@ export class AmqpFrontend {
       return;
     }
     const queue = this.#engine.queue(address);
-    if (!queue) return this.#refuse(link, address, this.#engine.isSendTarget(address) ? "it is a topic: receive from one of its subscriptions" : undefined);
+    if (!queue) {
+      this.#refuse(
+        link,
+        address,
+        this.#engine.isSendTarget(address)
+          ? "it is a topic: receive from one of its subscriptions"
+          : undefined,
+      );
+      return;
+    }
     const receiveAndDelete = remote.snd_settle_mode === 1;
     link.local.attach.snd_settle_mode = remote.snd_settle_mode ?? 0;
     link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
@@ -170,7 +191,8 @@ export class AmqpFrontend {
             .rejected({
               error: {
                 condition: "com.microsoft:message-lock-lost",
-                description: "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+                description:
+                  "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
               },
             })
             .described(),
@@ -192,12 +214,16 @@ export class AmqpFrontend {
     }
     if (address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
       const entity = address.slice(0, -MANAGEMENT_SUFFIX.length);
-      if (!this.#engine.queue(entity) && !this.#engine.isSendTarget(entity)) return this.#refuse(link, entity);
+      if (!this.#engine.queue(entity) && !this.#engine.isSendTarget(entity)) {
+        this.#refuse(link, entity);
+        return;
+      }
       link.on("message", (context) => this.#onManagementRequest(context, entity, address));
       return;
     }
     if (!this.#engine.isSendTarget(address)) {
-      return this.#refuse(link, address, this.#engine.queue(address) ? "send to its topic instead" : undefined);
+      this.#refuse(link, address, this.#engine.queue(address) ? "send to its topic instead" : undefined);
+      return;
     }
     link.on("message", (context) => this.#onMessage(context, address));
   }
@@ -224,7 +250,10 @@ export class AmqpFrontend {
         return;
       }
       this.#log.warn(`amqp: a message sent to ${address} was refused: ${(error as Error).message}`);
-      delivery.reject({ condition: "amqp:internal-error", description: "The broker could not store the message." });
+      delivery.reject({
+        condition: "amqp:internal-error",
+        description: "The broker could not store the message.",
+      });
     }
   }
 
@@ -232,7 +261,13 @@ export class AmqpFrontend {
     const request = context.message as RheaMessage;
     (context.delivery as RheaDelivery).accept();
     // Tokens are not validated: the embedded broker is a local development stand-in.
-    this.#reply(context, CBS_NODE, request, { "status-code": 202, "status-description": "Accepted" }, undefined);
+    this.#reply(
+      context,
+      CBS_NODE,
+      request,
+      { "status-code": 202, "status-description": "Accepted" },
+      undefined,
+    );
   }
 
   #onManagementRequest(context: RheaContext, entity: string, node: string): void {
@@ -243,8 +278,14 @@ export class AmqpFrontend {
     try {
       response = handleManagement(this.#engine, entity, operation, request.body);
     } catch (error) {
-      this.#log.warn(`amqp: management ${String(operation)} on ${entity} failed: ${(error as Error).message}`);
-      response = { statusCode: 500, errorCondition: "amqp:internal-error", description: "The operation failed inside the broker." };
+      this.#log.warn(
+        `amqp: management ${String(operation)} on ${entity} failed: ${(error as Error).message}`,
+      );
+      response = {
+        statusCode: 500,
+        errorCondition: "amqp:internal-error",
+        description: "The operation failed inside the broker.",
+      };
     }
     const properties: Record<string, unknown> = {
       statusCode: response.statusCode,
@@ -257,10 +298,18 @@ export class AmqpFrontend {
     this.#engine.whenDurable(() => this.#reply(context, node, request, properties, response.body));
   }
 
-  #reply(context: RheaContext, node: string, request: RheaMessage, properties: Record<string, unknown>, body: unknown): void {
+  #reply(
+    context: RheaContext,
+    node: string,
+    request: RheaMessage,
+    properties: Record<string, unknown>,
+    body: unknown,
+  ): void {
     const link = this.#replies(context.connection).find(request.reply_to, node);
     if (!link) {
-      this.#log.warn(`amqp: no reply link for ${node} (reply_to ${String(request.reply_to)}); the request is dropped`);
+      this.#log.warn(
+        `amqp: no reply link for ${node} (reply_to ${String(request.reply_to)}); the request is dropped`,
+      );
       return;
     }
     link.send({
@@ -279,7 +328,8 @@ function transferPayloads(context: RheaContext): Buffer[] {
     const body = batch.body;
     const content = body?.multiple ? body.content : [body?.content];
     return (content as unknown[]).map((item) => {
-      if (!Buffer.isBuffer(item)) throw new MalformedMessageError("a batch must carry each message as a data section");
+      if (!Buffer.isBuffer(item))
+        throw new MalformedMessageError("a batch must carry each message as a data section");
       return item;
     });
   }

@@ -26,7 +26,9 @@ export function createListener(handlers: ConnectionHandlers, tls: SecureContextO
   });
   const http = createHttpServer((_request: IncomingMessage, response: ServerResponse) => {
     response.writeHead(404, { "content-type": "text/plain" });
-    response.end(`This is an AMQP endpoint. WebSocket clients connect to ${WEBSOCKET_PATH} with subprotocol ${WEBSOCKET_PROTOCOL}.\n`);
+    response.end(
+      `This is an AMQP endpoint. WebSocket clients connect to ${WEBSOCKET_PATH} with subprotocol ${WEBSOCKET_PROTOCOL}.\n`,
+    );
   });
   http.on("upgrade", (request, socket, head) => {
     const path = new URL(request.url ?? "/", "http://broker").pathname;

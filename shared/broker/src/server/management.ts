@@ -26,7 +26,12 @@ const fail = (statusCode: number, errorCondition: string, description: string): 
 
 type Body = Record<string, unknown>;
 
-export function handleManagement(engine: BrokerEngine, entityPath: string, operation: unknown, body: unknown): ManagementResponse {
+export function handleManagement(
+  engine: BrokerEngine,
+  entityPath: string,
+  operation: unknown,
+  body: unknown,
+): ManagementResponse {
   const request = (body && typeof body === "object" ? body : {}) as Body;
   try {
     switch (operation) {
@@ -44,7 +49,11 @@ export function handleManagement(engine: BrokerEngine, entityPath: string, opera
       case "com.microsoft:update-disposition":
         return withQueue(engine, entityPath, (queue) => updateDisposition(queue, request));
       default:
-        return fail(501, "com.microsoft:not-implemented", `HayMaker's embedded broker does not implement the operation ${String(operation)}.`);
+        return fail(
+          501,
+          "com.microsoft:not-implemented",
+          `HayMaker's embedded broker does not implement the operation ${String(operation)}.`,
+        );
     }
   } catch (error) {
     if (error instanceof EntityNotFoundError) return fail(404, "amqp:not-found", error.message);
@@ -56,7 +65,11 @@ export function handleManagement(engine: BrokerEngine, entityPath: string, opera
 
 class RequestError extends Error {}
 
-function withQueue(engine: BrokerEngine, path: string, operation: (queue: MessageQueue) => ManagementResponse): ManagementResponse {
+function withQueue(
+  engine: BrokerEngine,
+  path: string,
+  operation: (queue: MessageQueue) => ManagementResponse,
+): ManagementResponse {
   const queue = engine.queue(path);
   if (!queue) throw new EntityNotFoundError(`The messaging entity '${path}' could not be found.`);
   return operation(queue);
@@ -89,7 +102,11 @@ function renewLocks(queue: MessageQueue, request: Body): ManagementResponse {
   for (const token of lockTokens(request["lock-tokens"])) {
     const until = queue.renew(token);
     if (until === undefined) {
-      return fail(410, "com.microsoft:message-lock-lost", `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${token}`);
+      return fail(
+        410,
+        "com.microsoft:message-lock-lost",
+        `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${token}`,
+      );
     }
     expirations.push(until);
   }
@@ -98,10 +115,12 @@ function renewLocks(queue: MessageQueue, request: Body): ManagementResponse {
 
 function schedule(engine: BrokerEngine, path: string, request: Body): ManagementResponse {
   const entries = request.messages;
-  if (!Array.isArray(entries)) throw new RequestError("messages must be a list of maps with a binary 'message'");
+  if (!Array.isArray(entries))
+    throw new RequestError("messages must be a list of maps with a binary 'message'");
   const sequenceNumbers = entries.map((entry) => {
     const bytes = (entry as Body | undefined)?.message;
-    if (!Buffer.isBuffer(bytes)) throw new RequestError("each scheduled message must carry its encoded AMQP message as binary");
+    if (!Buffer.isBuffer(bytes))
+      throw new RequestError("each scheduled message must carry its encoded AMQP message as binary");
     return engine.schedule(path, parseMessage(bytes));
   });
   return ok({ "sequence-numbers": types.wrap_array(sequenceNumbers, LONG) });
@@ -111,11 +130,18 @@ function receiveDeferred(queue: MessageQueue, request: Body): ManagementResponse
   const messages: Body[] = [];
   for (const sequenceNumber of numbers(request["sequence-numbers"])) {
     const record = queue.records.get(sequenceNumber);
-    if (!record || record.state !== "deferred" || record.lock) {
-      return fail(404, "com.microsoft:message-not-found", `Failed to retrieve the deferred message with sequence number ${sequenceNumber}.`);
+    if (record?.state !== "deferred" || record.lock) {
+      return fail(
+        404,
+        "com.microsoft:message-not-found",
+        `Failed to retrieve the deferred message with sequence number ${sequenceNumber}.`,
+      );
     }
     const lock = queue.lock(record);
-    messages.push({ "lock-token": types.wrap_uuid(lockTokenToUuidBytes(lock.token.id)), message: queue.encodeFor(record, lock) });
+    messages.push({
+      "lock-token": types.wrap_uuid(lockTokenToUuidBytes(lock.token.id)),
+      message: queue.encodeFor(record, lock),
+    });
   }
   return ok({ messages });
 }
@@ -145,7 +171,11 @@ function updateDisposition(queue: MessageQueue, request: Body): ManagementRespon
         : { kind, properties };
   for (const token of lockTokens(request["lock-tokens"])) {
     if (!queue.settle(token, outcome)) {
-      return fail(410, "com.microsoft:message-lock-lost", `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${token}`);
+      return fail(
+        410,
+        "com.microsoft:message-lock-lost",
+        `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Reference: ${token}`,
+      );
     }
   }
   return ok();

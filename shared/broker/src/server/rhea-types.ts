@@ -8,7 +8,10 @@ export interface Terminus {
 export interface RheaDelivery {
   tag: Buffer;
   remote_settled: boolean;
-  remote_state?: { constructor?: { composite_type?: string }; error?: { condition?: string; info?: Record<string, unknown> } } & Record<string, unknown>;
+  remote_state?: {
+    constructor?: { composite_type?: string };
+    error?: { condition?: string; info?: Record<string, unknown> };
+  } & Record<string, unknown>;
   format?: number;
   update(settled: boolean | undefined, state?: unknown): void;
   accept(): void;
@@ -19,7 +22,9 @@ export interface RheaLink {
   name: string;
   credit: number;
   connection: RheaConnection;
-  remote: { attach?: { source?: Terminus; target?: Terminus; snd_settle_mode?: number; rcv_settle_mode?: number } };
+  remote: {
+    attach?: { source?: Terminus; target?: Terminus; snd_settle_mode?: number; rcv_settle_mode?: number };
+  };
   local: { attach: Record<string, unknown> };
   set_source(fields: Terminus): void;
   set_target(fields: Terminus): void;

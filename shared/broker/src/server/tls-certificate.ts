@@ -12,9 +12,17 @@ export interface TlsMaterial {
   certFile: string | undefined;
 }
 
-export async function loadTlsMaterial(options: { certFile?: string; keyFile?: string; dataDirectory?: string }): Promise<TlsMaterial> {
+export async function loadTlsMaterial(options: {
+  certFile?: string;
+  keyFile?: string;
+  dataDirectory?: string;
+}): Promise<TlsMaterial> {
   if (options.certFile && options.keyFile) {
-    return { cert: readFileSync(options.certFile, "utf8"), key: readFileSync(options.keyFile, "utf8"), certFile: options.certFile };
+    return {
+      cert: readFileSync(options.certFile, "utf8"),
+      key: readFileSync(options.keyFile, "utf8"),
+      certFile: options.certFile,
+    };
   }
   const directory = options.dataDirectory ? join(options.dataDirectory, "tls") : undefined;
   const certFile = directory ? join(directory, "broker-cert.pem") : undefined;
@@ -28,7 +36,13 @@ export async function loadTlsMaterial(options: { certFile?: string; keyFile?: st
     notAfterDate: new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000),
     extensions: [
       { name: "basicConstraints", cA: false },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
+      },
     ],
   });
   if (directory && certFile && keyFile) {

@@ -96,15 +96,29 @@ export class SqliteStore implements MessageStore {
   update(queue: string, sequenceNumber: number, changes: MessageChanges): void {
     const columns: string[] = [];
     const values: Array<string | number | Uint8Array> = [];
-    if (changes.state !== undefined) columns.push("state = ?"), values.push(changes.state);
-    if (changes.deliveryCount !== undefined) columns.push("delivery_count = ?"), values.push(changes.deliveryCount);
-    if (changes.enqueuedAt !== undefined) columns.push("enqueued_at = ?"), values.push(changes.enqueuedAt);
-    if (changes.bare !== undefined) columns.push("bare = ?"), values.push(changes.bare);
+    if (changes.state !== undefined) {
+      columns.push("state = ?");
+      values.push(changes.state);
+    }
+    if (changes.deliveryCount !== undefined) {
+      columns.push("delivery_count = ?");
+      values.push(changes.deliveryCount);
+    }
+    if (changes.enqueuedAt !== undefined) {
+      columns.push("enqueued_at = ?");
+      values.push(changes.enqueuedAt);
+    }
+    if (changes.bare !== undefined) {
+      columns.push("bare = ?");
+      values.push(changes.bare);
+    }
     if (columns.length === 0) return;
     this.#begin();
     // Only a handful of column combinations occur, and node:sqlite caches nothing itself; preparing here
     // keeps the code plain at a cost that only the rare update paths pay.
-    this.#db.prepare(`UPDATE messages SET ${columns.join(", ")} WHERE queue = ? AND seq = ?`).run(...values, queue, sequenceNumber);
+    this.#db
+      .prepare(`UPDATE messages SET ${columns.join(", ")} WHERE queue = ? AND seq = ?`)
+      .run(...values, queue, sequenceNumber);
   }
 
   delete(queue: string, sequenceNumber: number): void {
@@ -139,7 +153,10 @@ export class SqliteStore implements MessageStore {
   }
 
   loadSequences(): Map<string, number> {
-    const rows = this.#db.prepare("SELECT entity, last FROM sequences").all() as unknown as Array<{ entity: string; last: number }>;
+    const rows = this.#db.prepare("SELECT entity, last FROM sequences").all() as unknown as Array<{
+      entity: string;
+      last: number;
+    }>;
     return new Map(rows.map((row) => [row.entity, row.last]));
   }
 

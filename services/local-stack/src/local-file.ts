@@ -1,0 +1,28 @@
+// local.json in the data directory: how tools (the CLI, tests, an operator's shell) find the running local
+// stack without configuration. Written when the stack is up, removed when it stops.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface LocalStackFile {
+  pid: number;
+  startedAt: string;
+  broker: {
+    port: number;
+    connectionString: string;
+    /** The broker's certificate, for amqps/wss clients. */
+    certificateFile: string | undefined;
+    configFile: string;
+  };
+}
+
+export const LOCAL_FILE = "local.json";
+
+export function writeLocalFile(dataDirectory: string, contents: LocalStackFile): string {
+  const file = join(dataDirectory, LOCAL_FILE);
+  writeFileSync(file, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+export function removeLocalFile(dataDirectory: string): void {
+  rmSync(join(dataDirectory, LOCAL_FILE), { force: true });
+}
