@@ -7,9 +7,11 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 .PHONY: run test install check typecheck lint format generate bench clean
 
-# Installs exactly what the lockfile says, once per lockfile change.
+# Installs what the lockfile says, once per change. Not `npm ci`: it insists on lockfile entries for every
+# platform's optional binaries (biome, turbo), which registry mirrors without those platforms cannot provide;
+# with every version pinned exactly, `npm install` installs the locked tree just the same.
 node_modules/.install-stamp: package.json package-lock.json $(wildcard */package.json shared/*/package.json services/*/package.json)
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: node_modules/.install-stamp
