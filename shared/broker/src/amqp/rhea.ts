@@ -36,3 +36,41 @@ if (!rheaMessage.__haymakerKeepsRaw) {
 export function rawBytesOf(decoded: object): Buffer | undefined {
   return rawOf.get(decoded);
 }
+
+// AMQP identifies a link by its name *and* direction, so a client may attach a sender and a receiver with
+// the same name in one session (Qpid Proton names both `<container>-<address>`). rhea keys a session's links
+// by name alone and refuses the second attach ("Attach already received"). Keying them by name and role
+// keeps rhea's behaviour for distinct names and accepts such pairs.
+const Session = require("rhea/lib/session.js");
+const linkKey = (name: string, isSender: boolean) => `${isSender ? "s" : "r"}:${name}`;
+if (!Session.prototype.__haymakerKeysByRole) {
+  Session.prototype.__haymakerKeysByRole = true;
+  Session.prototype.create_link = function (
+    this: Untyped,
+    name: string,
+    constructor: Untyped,
+    options: Untyped,
+  ) {
+    let handle = 0;
+    while (this.local.handles[handle]) handle++;
+    const link = new constructor(this, name, handle, options);
+    this.links[linkKey(name, link.is_sender())] = link;
+    this.local.handles[handle] = link;
+    return link;
+  };
+  Session.prototype.on_attach = function (this: Untyped, frame: Untyped) {
+    const name = frame.performative.name;
+    // The peer's role true means it receives, so this side's link is the sender.
+    const weSend = Boolean(frame.performative.role);
+    let link = this.links[linkKey(name, weSend)];
+    if (!link) link = weSend ? this.create_sender(name) : this.create_receiver(name);
+    this.remote.handles[frame.performative.handle] = link;
+    link.on_attach(frame);
+    link.remote.attach = frame.performative;
+  };
+  Session.prototype.remove_link = function (this: Untyped, link: Untyped) {
+    delete this.remote.handles[link.remote.handle];
+    delete this.local.handles[link.local.handle];
+    delete this.links[linkKey(link.name, link.is_sender())];
+  };
+}

@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import type { Duplex } from "node:stream";
 import { MalformedMessageError, parseMessage } from "../amqp/encoded-message.ts";
-import { rawBytesOf, rhea, rheaMessage } from "../amqp/rhea.ts";
+import { rawBytesOf, rhea, rheaMessage, types } from "../amqp/rhea.ts";
 import type { BrokerEngine } from "../engine/broker-engine.ts";
 import type { Consumer, Lock, MessageQueue, Outcome } from "../engine/message-queue.ts";
 import { handleManagement } from "./management.ts";
@@ -174,7 +174,12 @@ export class AmqpFrontend {
     this.#locksByDelivery.delete(delivery);
     const settled = held.queue.settle(held.lock.token.id, outcomeOf(delivery.remote_state));
     // The SDK waits for the broker's settled disposition; an error there becomes MessageLockLost.
-    if (delivery.remote_settled) return;
+    if (delivery.remote_settled) {
+      // The client settled first (Qpid Proton does): nothing to answer, but the delivery is final and must
+      // leave rhea's session window, which it only does once settled on both sides.
+      delivery.settled = true;
+      return;
+    }
     this.#settle(delivery, settled);
   }
 
@@ -265,7 +270,7 @@ export class AmqpFrontend {
       context,
       CBS_NODE,
       request,
-      { "status-code": 202, "status-description": "Accepted" },
+      { "status-code": types.wrap_int(202), "status-description": "Accepted" },
       undefined,
     );
   }
@@ -287,10 +292,11 @@ export class AmqpFrontend {
         description: "The operation failed inside the broker.",
       };
     }
+    // Status codes are AMQP int: .NET casts them to int and Go asserts int32; an inferred uint would break both.
     const properties: Record<string, unknown> = {
-      statusCode: response.statusCode,
+      statusCode: types.wrap_int(response.statusCode),
       statusDescription: response.description,
-      "status-code": response.statusCode,
+      "status-code": types.wrap_int(response.statusCode),
       "status-description": response.description,
     };
     if (response.errorCondition) properties.errorCondition = response.errorCondition;
@@ -312,12 +318,16 @@ export class AmqpFrontend {
       );
       return;
     }
-    link.send({
+    const delivery = link.send({
       correlation_id: request.message_id,
       to: request.reply_to,
       application_properties: properties,
       body: body === undefined ? null : body,
     });
+    // Replies go pre-settled: nothing waits for their outcome, and an unsettled one would sit in the
+    // session's window for good once the client settles it.
+    delivery.settled = true;
+    delivery.remote_settled = true;
   }
 }
 

@@ -8,6 +8,7 @@ export interface Terminus {
 export interface RheaDelivery {
   tag: Buffer;
   remote_settled: boolean;
+  settled: boolean;
   remote_state?: {
     constructor?: { composite_type?: string };
     error?: { condition?: string; info?: Record<string, unknown> };

@@ -1,0 +1,62 @@
+// The broker against Qpid Proton, an AMQP 1.0 implementation independent of rhea and of the JavaScript SDK.
+// Runs when Python's proton bindings are installed (.ci/run installs Debian's python3-qpid-proton).
+import { execFileSync, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "./harness.ts";
+
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = fileURLToPath(new URL("./interop/proton_client.py", import.meta.url));
+
+function protonAvailable(): boolean {
+  try {
+    execFileSync(PYTHON, ["-c", "import proton"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runProton(port: number, queue: string, count: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [SCRIPT, String(port), queue, String(count)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (err += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"));
+      else reject(new Error(`proton client exited ${code}: ${err}`));
+    });
+  });
+}
+
+describe.skipIf(!protonAvailable())("a Qpid Proton client", () => {
+  let t: TestBroker;
+  beforeAll(async () => {
+    t = await startTestBroker({ queues: [{ Name: "proton" }] });
+  });
+  afterAll(() => t.stop());
+
+  it("sends and receives (settling first) past the session window, with AMQP types, CBS and management intact", async () => {
+    const seen = await runProton(t.broker.port, "proton", 3000);
+    expect(seen.received).toBe(3000);
+    expect(seen.sequence_numbers_rising).toBe(true);
+    expect(seen.first).toEqual({
+      id: "p-0",
+      n_type: "int32",
+      big: 2 ** 40,
+      big_type: "ulong",
+      lock_token_bytes: 16,
+      delivery_count: 0,
+    });
+    expect(seen.cbs).toEqual({ status: 202, type: "int32", correlation: 42 });
+    expect(seen.peek_status).toMatchObject({ status: 200, type: "int32", correlation: "peek-1" });
+    const client = t.client();
+    expect(await client.createReceiver("proton").peekMessages(5)).toHaveLength(0);
+  });
+});
