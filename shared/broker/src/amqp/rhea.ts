@@ -48,12 +48,12 @@ if (!Session.prototype.__haymakerKeysByRole) {
   Session.prototype.create_link = function (
     this: Untyped,
     name: string,
-    constructor: Untyped,
+    LinkClass: Untyped,
     options: Untyped,
   ) {
     let handle = 0;
     while (this.local.handles[handle]) handle++;
-    const link = new constructor(this, name, handle, options);
+    const link = new LinkClass(this, name, handle, options);
     this.links[linkKey(name, link.is_sender())] = link;
     this.local.handles[handle] = link;
     return link;
