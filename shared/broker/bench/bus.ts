@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ServiceBusClient, type ServiceBusMessage } from "@azure/service-bus";
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
 import { connectionStringFor } from "../src/broker.ts";
 import { configJson } from "../test/harness.ts";
 import { spawnBroker } from "../test/process.ts";
@@ -15,12 +15,23 @@ const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "20000" },
     batch: { type: "string", default: "100" },
+    // Handlers each subscription runs at once (the SDK's maxConcurrentCalls): its credit on the link.
+    concurrency: { type: "string", default: "500" },
+    // Messages per second in the paced phase, which measures latency without a backlog.
+    rate: { type: "string", default: "1000" },
     out: { type: "string", default: "bench/results/bus.json" },
   },
 });
 const total = Number(values.messages);
 const batchSize = Number(values.batch);
+const rate = Number(values.rate);
 const SUBSCRIPTIONS = ["first", "second"];
+
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 interface Result {
   mode: string;
@@ -29,16 +40,88 @@ interface Result {
   seconds: number;
   messagesPerSecond: number;
   deliveriesPerSecond: number;
-  latencyMs: { p50: number; p99: number; max: number };
+  /** Send→receive while flooding: mostly time spent queued behind earlier messages. */
+  floodLatencyMs: Latency;
+  /** Send→receive at a steady rate the broker keeps up with: the broker's own latency. */
+  paced: { rate: number; messages: number; latencyMs: Latency };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+function summarize(latencies: number[]): Latency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (n: number) => Number(n.toFixed(1));
+  return {
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? 0),
+  };
+}
+
+/** Both subscriptions' receivers, counting copies and recording send→receive latency. */
+function startReceivers(client: ServiceBusClient) {
+  let latencies: number[] = [];
+  let received = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let reached: () => void = () => {};
+  const subscriptions = SUBSCRIPTIONS.map((name) =>
+    client.createReceiver("bench", name, { maxAutoLockRenewalDurationInMs: 0 }).subscribe(
+      {
+        processMessage: async (message) => {
+          latencies.push(performance.now() - (message.applicationProperties?.sentAt as number));
+          if (++received >= target) reached();
+        },
+        processError: async ({ error }) => {
+          process.stderr.write(`receive error: ${error.message}\n`);
+        },
+      },
+      { maxConcurrentCalls: Number(values.concurrency), autoCompleteMessages: true },
+    ),
+  );
+  return {
+    /** Resets the counters and resolves once `copies` more copies have arrived. */
+    expect(copies: number): Promise<number[]> {
+      latencies = [];
+      received = 0;
+      target = copies;
+      return new Promise((resolve) => {
+        reached = () => resolve(latencies);
+      });
+    },
+    close: () => Promise.all(subscriptions.map((s) => s.close())),
+  };
+}
+
+const message = (n: number): ServiceBusMessage => ({
+  body: { n, payload: "x".repeat(200) },
+  applicationProperties: { sentAt: performance.now() },
+});
+
+async function flood(
+  sender: ServiceBusSender,
+  receivers: ReturnType<typeof startReceivers>,
+  count: number,
+): Promise<number[]> {
+  const all = receivers.expect(count * SUBSCRIPTIONS.length);
+  const inFlight = new Set<Promise<void>>();
+  for (let sent = 0; sent < count; sent += batchSize) {
+    const batch = Array.from({ length: Math.min(batchSize, count - sent) }, (_, i) => message(sent + i));
+    const sending = sender.sendMessages(batch).then(() => {
+      inFlight.delete(sending);
+    });
+    inFlight.add(sending);
+    if (inFlight.size >= 8) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return all;
+}
+
 async function run(mode: "durable" | "in-memory", config: string, directory: string): Promise<Result> {
   const storage = mode === "durable" ? ["--data", join(directory, `data-${Date.now()}`)] : ["--in-memory"];
-  const broker = await spawnBroker(["--port", "0", "--config", config, ...storage]);
+  const nodeOptions = process.env.BENCH_BROKER_NODE_OPTIONS?.split(" ").filter(Boolean);
+  const broker = await spawnBroker(["--port", "0", "--config", config, ...storage], nodeOptions);
   let stopping = false;
   broker.exited.then((code) => {
     if (!stopping) {
@@ -47,61 +130,33 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
     }
   });
   const client = new ServiceBusClient(connectionStringFor(broker.port));
-  const latencies: number[] = [];
-  const received = new Map(SUBSCRIPTIONS.map((name) => [name, 0]));
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const subscriptions = SUBSCRIPTIONS.map((name) =>
-    client.createReceiver("bench", name, { maxAutoLockRenewalDurationInMs: 0 }).subscribe(
-      {
-        processMessage: async (message) => {
-          latencies.push(performance.now() - (message.applicationProperties?.sentAt as number));
-          received.set(name, (received.get(name) ?? 0) + 1);
-          if ([...received.values()].every((count) => count >= total)) done();
-        },
-        processError: async ({ error }) => {
-          process.stderr.write(`receive error: ${error.message}\n`);
-        },
-      },
-      { maxConcurrentCalls: 200, autoCompleteMessages: true },
-    ),
-  );
+  const receivers = startReceivers(client);
   const sender = client.createSender("bench");
-  await sender.sendMessages({ body: "warm-up", applicationProperties: { sentAt: performance.now() } });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  latencies.length = 0;
-  for (const name of SUBSCRIPTIONS) received.set(name, 0);
+  // Warm up both processes (JIT, connections, buffers) with a short unmeasured flood.
+  await flood(sender, receivers, Math.min(total, 5000));
 
+  // Flood: as fast as the SDK sends, a few batches in flight.
   const started = performance.now();
-  const progress = setInterval(
-    () => process.stderr.write(`progress ${JSON.stringify([...received])}\n`),
-    2000,
-  );
-  const inFlight = new Set<Promise<void>>();
-  for (let sent = 0; sent < total; sent += batchSize) {
-    const messages: ServiceBusMessage[] = [];
-    for (let i = sent; i < Math.min(total, sent + batchSize); i++) {
-      messages.push({
-        body: { n: i, payload: "x".repeat(200) },
-        applicationProperties: { sentAt: performance.now() },
-      });
-    }
-    const sending = sender.sendMessages(messages).then(() => {
-      inFlight.delete(sending);
-    });
-    inFlight.add(sending);
-    if (inFlight.size >= 8) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  await finished;
-  clearInterval(progress);
+  const floodLatencies = await flood(sender, receivers, total);
   const seconds = (performance.now() - started) / 1000;
-  await Promise.all(subscriptions.map((s) => s.close()));
+
+  // Paced: one message every 1000/rate ms for three seconds.
+  const pacedCount = rate * 3;
+  const paced = receivers.expect(pacedCount * SUBSCRIPTIONS.length);
+  const pacedStart = performance.now();
+  for (let i = 0; i < pacedCount; i++) {
+    const due = pacedStart + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    void sender.sendMessages(message(i));
+  }
+  const pacedLatencies = await paced;
+
+  await receivers.close();
   await client.close();
   stopping = true;
   broker.child.kill("SIGTERM");
   await broker.exited;
-  const sorted = latencies.sort((a, b) => a - b);
   return {
     mode,
     messages: total,
@@ -109,11 +164,8 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
     seconds: Number(seconds.toFixed(3)),
     messagesPerSecond: Math.round(total / seconds),
     deliveriesPerSecond: Math.round((total * SUBSCRIPTIONS.length) / seconds),
-    latencyMs: {
-      p50: Number(percentile(sorted, 50).toFixed(1)),
-      p99: Number(percentile(sorted, 99).toFixed(1)),
-      max: Number((sorted.at(-1) ?? 0).toFixed(1)),
-    },
+    floodLatencyMs: summarize(floodLatencies),
+    paced: { rate, messages: pacedCount, latencyMs: summarize(pacedLatencies) },
   };
 }
 
@@ -137,14 +189,15 @@ try {
     results.push(result);
     process.stdout.write(
       `${mode.padEnd(9)}  ${result.messages} messages → ${SUBSCRIPTIONS.length} subscriptions in ${result.seconds}s: ` +
-        `${result.messagesPerSecond} msg/s sent end to end (${result.deliveriesPerSecond} deliveries/s), ` +
-        `latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms\n`,
+        `${result.messagesPerSecond} msg/s end to end (${result.deliveriesPerSecond} deliveries/s); ` +
+        `latency at ${rate} msg/s: p50 ${result.paced.latencyMs.p50} ms, p99 ${result.paced.latencyMs.p99} ms ` +
+        `(while flooding: p50 ${result.floodLatencyMs.p50} ms, p99 ${result.floodLatencyMs.p99} ms)\n`,
     );
   }
   mkdirSync(join(values.out, ".."), { recursive: true });
   writeFileSync(
     values.out,
-    `${JSON.stringify({ benchmark: "bus", date: new Date().toISOString(), node: process.version, cpus: cpus().length, batchSize, results }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: "bus", date: new Date().toISOString(), node: process.version, cpus: cpus().length, batchSize, concurrency: Number(values.concurrency), results }, null, 2)}\n`,
   );
   process.stdout.write(`written to ${values.out}\n`);
 } finally {

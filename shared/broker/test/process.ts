@@ -11,8 +11,8 @@ export interface BrokerProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnBroker(args: string[]): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export function spawnBroker(args: string[], nodeOptions: string[] = []): Promise<BrokerProcess> {
+  const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {

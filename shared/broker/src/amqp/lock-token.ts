@@ -1,7 +1,7 @@
 // Service Bus lock tokens are GUIDs carried as the 16-byte AMQP delivery tag in .NET's GUID byte order
 // (the first three groups little-endian). Clients print the tag that way, and send the same GUID back in
 // management requests as an AMQP uuid in RFC 4122 order. Both forms map to one lowercase string here.
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 function swapGuidGroups(bytes: Buffer): Buffer {
   const out = Buffer.from(bytes);
@@ -24,10 +24,9 @@ export interface LockToken {
 }
 
 export function newLockToken(): LockToken {
-  const rfc = randomBytes(16);
-  rfc[6] = ((rfc[6] ?? 0) & 0x0f) | 0x40;
-  rfc[8] = ((rfc[8] ?? 0) & 0x3f) | 0x80;
-  return { id: format(rfc), tag: swapGuidGroups(rfc) };
+  // randomUUID draws from a cached entropy pool; randomBytes would make a system call per message.
+  const id = randomUUID();
+  return { id, tag: swapGuidGroups(Buffer.from(id.replaceAll("-", ""), "hex")) };
 }
 
 /** The lock token a management request names, given as an AMQP uuid (16 bytes, RFC order) or a string. */
