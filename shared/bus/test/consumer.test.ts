@@ -2,7 +2,13 @@ import type { ServiceBusClient } from "@azure/service-bus";
 import type { EventOf } from "@haymaker/contracts";
 import Long from "long";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { consume, EventPublisher, type RunningConsumer, UnprocessableEventError } from "../src/index.ts";
+import {
+  type ConsumerOptions,
+  consume,
+  EventPublisher,
+  type RunningConsumer,
+  UnprocessableEventError,
+} from "../src/index.ts";
 import { MAX_DELIVERY, runRequested, sleep, startBusBroker } from "./bus-harness.ts";
 
 describe("consuming a subscription with the bus library", () => {
@@ -34,6 +40,18 @@ describe("consuming a subscription with the bus library", () => {
     await bus.stop();
   });
 
+  /** Consumes run.requested on the validate subscription, stopped after the test. */
+  const consumeValidate = (
+    options: Omit<ConsumerOptions<"run.requested">, "topic" | "subscription" | "accepts">,
+  ) =>
+    consumers.push(
+      consume(client, {
+        topic: "run-requested",
+        subscription: "validate",
+        accepts: ["run.requested"],
+        ...options,
+      }),
+    );
   const deadLetters = async (subscription = "validate") => {
     const receiver = client.createReceiver("run-requested", subscription, { subQueueType: "deadLetter" });
     // The SDK shares one peek cursor per entity across receivers: start from the beginning every time.
@@ -52,14 +70,9 @@ describe("consuming a subscription with the bus library", () => {
   it("hands the handler the typed event as published and completes it", async () => {
     const event = runRequested();
     const seen: Array<EventOf<"run.requested">> = [];
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async (e) => void seen.push(e),
-      }),
-    );
+    consumeValidate({
+      handler: async (e) => void seen.push(e),
+    });
     await publisher.publish(event);
     await waitFor(() => seen.length === 1);
     expect(seen[0]).toEqual(event);
@@ -69,14 +82,9 @@ describe("consuming a subscription with the bus library", () => {
 
   it("dead-letters a message that is not a valid event as InvalidEvent on its first delivery", async () => {
     const handled: unknown[] = [];
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async (e) => void handled.push(e),
-      }),
-    );
+    consumeValidate({
+      handler: async (e) => void handled.push(e),
+    });
     const good = runRequested();
     await client.createSender("run-requested").sendMessages([
       {
@@ -98,14 +106,9 @@ describe("consuming a subscription with the bus library", () => {
   });
 
   it("dead-letters an event whose data breaks its schema, naming the field", async () => {
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async () => {},
-      }),
-    );
+    consumeValidate({
+      handler: async () => {},
+    });
     const event = runRequested();
     await client.createSender("run-requested").sendMessages({
       body: Buffer.from(JSON.stringify({ ...event.data, duration: "8 hours" })),
@@ -127,16 +130,11 @@ describe("consuming a subscription with the bus library", () => {
   });
 
   it("dead-letters at once with the handler's reason when it says the event can never be processed", async () => {
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async () => {
-          throw new UnprocessableEventError("UnknownScenario", "scenario 'vm-ghost' is not in the catalogue");
-        },
-      }),
-    );
+    consumeValidate({
+      handler: async () => {
+        throw new UnprocessableEventError("UnknownScenario", "scenario 'vm-ghost' is not in the catalogue");
+      },
+    });
     await publisher.publish(runRequested());
     await waitFor(async () => (await deadLetters()).length === 1);
     const [dead] = await deadLetters();
@@ -149,18 +147,13 @@ describe("consuming a subscription with the bus library", () => {
 
   it("retries a transient failure with backoff and completes once the handler succeeds", async () => {
     const attempts: Array<{ at: number; count: number }> = [];
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        retryBaseMs: 200,
-        handler: async (_event, context) => {
-          attempts.push({ at: Date.now(), count: context.delivery.deliveryCount });
-          if (attempts.length < 2) throw new Error("the store is busy");
-        },
-      }),
-    );
+    consumeValidate({
+      retryBaseMs: 200,
+      handler: async (_event, context) => {
+        attempts.push({ at: Date.now(), count: context.delivery.deliveryCount });
+        if (attempts.length < 2) throw new Error("the store is busy");
+      },
+    });
     await publisher.publish(runRequested());
     await waitFor(() => attempts.length === 2);
     expect(attempts.map((a) => a.count)).toEqual([0, 1]);
@@ -172,18 +165,13 @@ describe("consuming a subscription with the bus library", () => {
 
   it("lets a handler that always fails reach the dead-letter queue after max delivery count, cause recorded in the log only", async () => {
     let attempts = 0;
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        retryBaseMs: 10,
-        handler: async () => {
-          attempts++;
-          throw new Error("always broken");
-        },
-      }),
-    );
+    consumeValidate({
+      retryBaseMs: 10,
+      handler: async () => {
+        attempts++;
+        throw new Error("always broken");
+      },
+    });
     await publisher.publish(runRequested());
     await waitFor(async () => (await deadLetters()).length === 1);
     expect(attempts).toBe(MAX_DELIVERY);
@@ -192,19 +180,14 @@ describe("consuming a subscription with the bus library", () => {
   });
 
   it("never puts a credential from an error message into the dead-letter description", async () => {
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async () => {
-          throw new UnprocessableEventError(
-            "HandlerError",
-            "login failed for Endpoint=sb://x/;SharedAccessKey=abc123secretvalue",
-          );
-        },
-      }),
-    );
+    consumeValidate({
+      handler: async () => {
+        throw new UnprocessableEventError(
+          "HandlerError",
+          "login failed for Endpoint=sb://x/;SharedAccessKey=abc123secretvalue",
+        );
+      },
+    });
     await publisher.publish(runRequested());
     await waitFor(async () => (await deadLetters()).length === 1);
     const [dead] = await deadLetters();
@@ -232,21 +215,16 @@ describe("consuming a subscription with the bus library", () => {
     let running = 0;
     let peak = 0;
     let done = 0;
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        concurrency: 3,
-        handler: async () => {
-          running++;
-          peak = Math.max(peak, running);
-          await sleep(150);
-          running--;
-          done++;
-        },
-      }),
-    );
+    consumeValidate({
+      concurrency: 3,
+      handler: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(150);
+        running--;
+        done++;
+      },
+    });
     await publisher.publishAll(Array.from({ length: 12 }, () => runRequested()));
     await waitFor(() => done === 12);
     expect(peak).toBe(3);
@@ -254,17 +232,12 @@ describe("consuming a subscription with the bus library", () => {
 
   it("keeps the lock of a handler that runs longer than the lock duration", async () => {
     let calls = 0;
-    consumers.push(
-      consume(client, {
-        topic: "run-requested",
-        subscription: "validate",
-        accepts: ["run.requested"],
-        handler: async () => {
-          calls++;
-          await sleep(5000);
-        },
-      }),
-    );
+    consumeValidate({
+      handler: async () => {
+        calls++;
+        await sleep(5000);
+      },
+    });
     await publisher.publish(runRequested());
     await waitFor(() => calls === 1);
     await sleep(5800);

@@ -23,6 +23,13 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS sequences (entity TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
+const UPDATABLE_COLUMNS = [
+  ["state", "state"],
+  ["deliveryCount", "delivery_count"],
+  ["enqueuedAt", "enqueued_at"],
+  ["bare", "bare"],
+] as const satisfies ReadonlyArray<readonly [keyof MessageChanges, string]>;
+
 interface Row {
   queue: string;
   seq: number;
@@ -96,21 +103,11 @@ export class SqliteStore implements MessageStore {
   update(queue: string, sequenceNumber: number, changes: MessageChanges): void {
     const columns: string[] = [];
     const values: Array<string | number | Uint8Array> = [];
-    if (changes.state !== undefined) {
-      columns.push("state = ?");
-      values.push(changes.state);
-    }
-    if (changes.deliveryCount !== undefined) {
-      columns.push("delivery_count = ?");
-      values.push(changes.deliveryCount);
-    }
-    if (changes.enqueuedAt !== undefined) {
-      columns.push("enqueued_at = ?");
-      values.push(changes.enqueuedAt);
-    }
-    if (changes.bare !== undefined) {
-      columns.push("bare = ?");
-      values.push(changes.bare);
+    for (const [field, column] of UPDATABLE_COLUMNS) {
+      const value = changes[field];
+      if (value === undefined) continue;
+      columns.push(`${column} = ?`);
+      values.push(value);
     }
     if (columns.length === 0) return;
     this.#begin();
