@@ -12,7 +12,9 @@ export interface BrokerProcess {
 }
 
 export function spawnBroker(args: string[], nodeOptions: string[] = []): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {

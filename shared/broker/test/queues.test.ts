@@ -98,6 +98,14 @@ describe("queues through the official SDK", () => {
     });
   });
 
+  it("refuses session receivers instead of ignoring the session", async () => {
+    // The SDK reports any refused session attach as SessionCannotBeLocked; the broker's detach says why.
+    await expect(t.client().acceptSession("orders", "session-1")).rejects.toMatchObject({
+      code: "SessionCannotBeLocked",
+      retryable: false,
+    });
+  });
+
   it("lets subscribe() handlers process a stream of messages", async () => {
     const client = t.client();
     const sender = client.createSender("orders");

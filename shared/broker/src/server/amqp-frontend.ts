@@ -19,6 +19,8 @@ export const MAX_MESSAGE_SIZE = 262_144;
 /** `sendMessages([...])` and batches arrive as one transfer in this format, each message a data section. */
 const BATCH_FORMAT = 0x80013700;
 const CBS_NODE = "$cbs";
+/** The source filter a session receiver attaches with. */
+const SESSION_FILTER = "com.microsoft:session-filter";
 const MANAGEMENT_SUFFIX = "/$management";
 
 // Every mechanism an official SDK is known to offer; none carries a secret the broker would check
@@ -54,6 +56,8 @@ export class AmqpFrontend {
     this.#log = log;
     this.#container = rhea.create_container({
       id: "haymaker-broker",
+      // As Azure does: a client silent for four minutes is gone (the SDKs send heartbeats well within it).
+      idle_time_out: 240_000,
       sender_options: { autosettle: false, treat_modified_as_released: false },
       receiver_options: { autoaccept: false, credit_window: 1000 },
     });
@@ -119,6 +123,14 @@ export class AmqpFrontend {
       link.on("sender_close", () => replies.remove(link));
       return;
     }
+    if (remote.source?.filter && SESSION_FILTER in (remote.source.filter as object)) {
+      this.#reject(
+        link,
+        "amqp:not-implemented",
+        "Sessions are not supported by HayMaker's embedded broker; receive without a session.",
+      );
+      return;
+    }
     const queue = this.#engine.queue(address);
     if (!queue) {
       this.#refuse(
@@ -162,10 +174,18 @@ export class AmqpFrontend {
   }
 
   #refuse(link: RheaLink, address: string, why?: string): void {
-    const description = `The messaging entity '${address}' could not be found${why ? `: ${why}` : ""}.`;
+    this.#reject(
+      link,
+      "amqp:not-found",
+      `The messaging entity '${address}' could not be found${why ? `: ${why}` : ""}.`,
+    );
+  }
+
+  /** Refuses an attach the AMQP way: an attach without a terminus, then a detach carrying the error. */
+  #reject(link: RheaLink, condition: string, description: string): void {
     link.local.attach.source = null;
     link.local.attach.target = null;
-    link.close({ condition: "amqp:not-found", description });
+    link.close({ condition, description });
   }
 
   #onDisposition(delivery: RheaDelivery): void {
