@@ -406,11 +406,12 @@ export class BrokerEngine implements QueueHost {
   }
 
   /** Entity paths and message counts, for the broker's own status output and tests. */
-  describe(): Array<{ path: string; active: number; total: number }> {
+  describe(): Array<{ path: string; active: number; total: number; consumers: number }> {
     return [...this.#queues.values()].map((queue) => ({
       path: queue.path,
       active: queue.activeCount,
       total: queue.records.size,
+      consumers: queue.consumerCount,
     }));
   }
 

@@ -57,7 +57,7 @@ export interface QueueHost {
   rewritten(queue: MessageQueue, record: MessageRecord, properties: Record<string, unknown>): void;
 }
 
-const MAX_LOCK_RENEWALS_PER_SWEEP = 10_000;
+const MAX_EXPIRIES_PER_SWEEP = 10_000;
 
 export class MessageQueue {
   readonly key: string;
@@ -90,6 +90,10 @@ export class MessageQueue {
     this.settings = settings;
     this.isDeadLetterQueue = isDeadLetterQueue;
     this.#host = host;
+  }
+
+  get consumerCount(): number {
+    return this.#consumers.length;
   }
 
   get activeCount(): number {
@@ -235,7 +239,7 @@ export class MessageQueue {
     let handled = 0;
     let index = 0;
     const expiries = this.#lockExpiries;
-    while (index < expiries.length && handled < MAX_LOCK_RENEWALS_PER_SWEEP) {
+    while (index < expiries.length && handled < MAX_EXPIRIES_PER_SWEEP) {
       const entry = expiries[index] as { lock: Lock; until: number };
       if (entry.until > now) break;
       index++;

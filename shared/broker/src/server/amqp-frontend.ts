@@ -50,6 +50,8 @@ export class AmqpFrontend {
   readonly #replyLinks = new WeakMap<RheaConnection, ReplyLinks>();
   readonly #locksByDelivery = new WeakMap<RheaDelivery, { queue: MessageQueue; lock: Lock }>();
   readonly #connections = new Set<RheaConnection>();
+  /** What to undo when a connection goes: rhea raises no link events when a client just drops. */
+  readonly #cleanups = new WeakMap<RheaConnection, Array<() => void>>();
 
   constructor(engine: BrokerEngine, log: FrontendLogger) {
     this.#engine = engine;
@@ -67,12 +69,8 @@ export class AmqpFrontend {
     this.#container.on("connection_open", (context: RheaContext) =>
       this.#connections.add(context.connection),
     );
-    this.#container.on("connection_close", (context: RheaContext) =>
-      this.#connections.delete(context.connection),
-    );
-    this.#container.on("disconnected", (context: RheaContext) =>
-      this.#connections.delete(context.connection),
-    );
+    this.#container.on("connection_close", (context: RheaContext) => this.#forget(context.connection));
+    this.#container.on("disconnected", (context: RheaContext) => this.#forget(context.connection));
     this.#container.on("sender_open", (context: RheaContext) =>
       this.#onClientReceiver(context.sender as RheaLink),
     );
@@ -100,6 +98,18 @@ export class AmqpFrontend {
     for (const connection of this.#connections) {
       connection.close({ condition: "amqp:connection:forced", description: "The broker is shutting down." });
     }
+  }
+
+  #onConnectionGone(connection: RheaConnection, cleanup: () => void): void {
+    const cleanups = this.#cleanups.get(connection) ?? [];
+    cleanups.push(cleanup);
+    this.#cleanups.set(connection, cleanups);
+  }
+
+  #forget(connection: RheaConnection): void {
+    this.#connections.delete(connection);
+    for (const cleanup of this.#cleanups.get(connection) ?? []) cleanup();
+    this.#cleanups.delete(connection);
   }
 
   #replies(connection: RheaConnection): ReplyLinks {
@@ -170,7 +180,7 @@ export class AmqpFrontend {
     const detach = () => queue.removeConsumer(consumer);
     link.on("sender_close", detach);
     link.on("sender_error", detach);
-    link.on("sender_disconnected" as string, detach);
+    this.#onConnectionGone(link.connection, detach);
   }
 
   #refuse(link: RheaLink, address: string, why?: string): void {
