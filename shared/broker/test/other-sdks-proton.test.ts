@@ -46,6 +46,8 @@ describe.skipIf(!protonAvailable())("a Qpid Proton client", () => {
     const seen = await runProton(t.broker.port, "proton", 3000);
     expect(seen.received).toBe(3000);
     expect(seen.sequence_numbers_rising).toBe(true);
+    // (Proton's Python binding cuts delivery tags at a zero byte, so the 16-byte lock token is checked by the
+    // SDK tests, not here.)
     expect(seen.first).toEqual({
       id: "p-0",
       n_type: "int32",

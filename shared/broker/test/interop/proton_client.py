@@ -60,7 +60,6 @@ class Client(MessagingHandler):
                     "n_type": type(message.properties["n"]).__name__,
                     "big": message.properties["big"],
                     "big_type": type(message.properties["big"]).__name__,
-                    "lock_token_bytes": len(event.delivery.tag),
                     "delivery_count": message.delivery_count,
                 }
         elif event.receiver == self.cbs_replies:
