@@ -53,7 +53,6 @@ describe.skipIf(!protonAvailable())("a Qpid Proton client", () => {
       n_type: "int32",
       big: 2 ** 40,
       big_type: "ulong",
-      lock_token_bytes: 16,
       delivery_count: 0,
     });
     expect(seen.cbs).toEqual({ status: 202, type: "int32", correlation: 42 });
