@@ -77,6 +77,8 @@ export class MessageQueue {
   #lockExpiries: Array<{ lock: Lock; until: number }> = [];
   #lockTimer: NodeJS.Timeout | undefined;
   #dispatchScheduled = false;
+  /** No waiting message expires before this time (a lower bound, lowered as messages arrive). */
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(
     key: string,
@@ -103,6 +105,8 @@ export class MessageQueue {
   /** Adds a record (new, restored from storage or moved here) and delivers it if someone is waiting. */
   enqueue(record: MessageRecord): void {
     this.records.set(record.sequenceNumber, record);
+    if (record.expiresAt !== undefined && record.expiresAt < this.#nextExpiry)
+      this.#nextExpiry = record.expiresAt;
     if (record.state === "active") {
       this.#insertAvailable(record);
       this.scheduleDispatch();
@@ -222,6 +226,13 @@ export class MessageQueue {
 
   #trackExpiry(lock: Lock): void {
     this.#lockExpiries.push({ lock, until: lock.until });
+    // Settled locks leave stale entries behind; drop them once they outnumber live locks, so a busy queue
+    // holds about as many entries as it has locks rather than a lock duration's worth of deliveries.
+    if (this.#lockExpiries.length > 4096 && this.#lockExpiries.length > 4 * this.locks.size) {
+      this.#lockExpiries = this.#lockExpiries.filter(
+        (entry) => this.locks.get(entry.lock.token.id) === entry.lock && entry.lock.until === entry.until,
+      );
+    }
     if (!this.#lockTimer) this.#armLockTimer();
   }
 
@@ -352,9 +363,17 @@ export class MessageQueue {
 
   /** Expires every waiting message whose time-to-live has passed, delivered or not. */
   sweepExpired(): void {
-    for (const record of [...this.records.values()]) {
-      if (!record.lock && record.state !== "scheduled") this.#expireIfDue(record);
+    // The earliest expiry seen last time lets most sweeps return without looking at any message.
+    const now = this.#host.now();
+    if (this.#nextExpiry > now) return;
+    let next = Number.POSITIVE_INFINITY;
+    // Deleting the current entry while iterating a Map is safe; expired records leave the map here.
+    for (const record of this.records.values()) {
+      if (record.expiresAt === undefined) continue;
+      // A locked message expires once it is back (abandoned or its lock lapsed): keep it in view.
+      if (record.lock || !this.#expireIfDue(record)) next = Math.min(next, record.expiresAt);
     }
+    this.#nextExpiry = next;
   }
 
   /** Messages in sequence order from a sequence number on, for peek. Expired ones are expired first. */
