@@ -41,6 +41,16 @@ describe("topics, subscriptions and rules through the official SDK", () => {
             },
             { Name: "no-region", Rules: [sql("missing", "region IS NULL OR NOT EXISTS(region)")] },
             { Name: "tagged", Rules: [sql("tag", "1=1", "SET routed = 'yes'; REMOVE secretish")] },
+            {
+              Name: "addressed",
+              Rules: [
+                sql(
+                  "address",
+                  "sys.Label = 'refund'",
+                  "SET sys.To = 'Entity'; SET sys.Label = 'refund-reviewed'",
+                ),
+              ],
+            },
           ],
         },
       ],
@@ -75,6 +85,12 @@ describe("topics, subscriptions and rules through the official SDK", () => {
     const tagged = await drain("tagged");
     const a = tagged.find((m) => m.body === "a");
     expect(a?.applicationProperties).toEqual({ region: "emea", qty: 12, routed: "yes" });
+    const [addressed, ...others] = await drain("addressed");
+    expect(others).toHaveLength(0);
+    expect(addressed).toMatchObject({ body: "c", to: "Entity", subject: "refund-reviewed" });
+    // Other subscriptions' copies are untouched by this subscription's action.
+    expect(tagged.find((m) => m.body === "c")).toMatchObject({ subject: "refund" });
+    expect(tagged.find((m) => m.body === "c")?.to).toBeUndefined();
   });
 
   it("keeps subscription copies independent: completing one leaves the others", async () => {

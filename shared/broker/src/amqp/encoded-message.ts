@@ -218,15 +218,44 @@ export function withApplicationProperties(
   return { annotations: message.annotations, bare, facts: { ...message.facts, applicationProperties } };
 }
 
-/**
- * Sets the AMQP message-id of a message that arrived without one (Service Bus assigns one; the SDK's
- * lock renewal needs it). Rewrites the properties section.
- */
-export function withMessageId(message: EncodedMessage, messageId: string): EncodedMessage {
+/** Changes to the AMQP properties section; `null` removes a field. */
+export interface PropertyChanges {
+  messageId?: string | null;
+  to?: string | null;
+  replyTo?: string | null;
+  subject?: string | null;
+  correlationId?: string | null;
+  contentType?: string | null;
+  groupId?: string | null;
+  replyToGroupId?: string | null;
+}
+
+const PROPERTY_FIELD_OF: Record<keyof PropertyChanges, string> = {
+  messageId: "message_id",
+  to: "to",
+  replyTo: "reply_to",
+  subject: "subject",
+  correlationId: "correlation_id",
+  contentType: "content_type",
+  groupId: "group_id",
+  replyToGroupId: "reply_to_group_id",
+};
+
+/** A copy of the message with its properties section rewritten (rule actions on `sys.` properties, ids). */
+export function withProperties(message: EncodedMessage, changes: PropertyChanges): EncodedMessage {
   const decoded = rheaMessage.decode(message.bare);
-  const properties: Record<string, unknown> = { message_id: messageId };
-  for (const field of PROPERTY_FIELDS)
-    if (decoded[field] != null && field !== "message_id") properties[field] = decoded[field];
+  const properties: Record<string, unknown> = {};
+  for (const field of PROPERTY_FIELDS) if (decoded[field] != null) properties[field] = decoded[field];
+  const facts: MessageFacts = { ...message.facts };
+  for (const [key, value] of Object.entries(changes) as Array<
+    [keyof PropertyChanges, string | null | undefined]
+  >) {
+    if (value === undefined) continue;
+    const field = PROPERTY_FIELD_OF[key];
+    if (value === null) delete properties[field];
+    else properties[field] = value;
+    facts[key] = value ?? undefined;
+  }
   const reader = new types.Reader(message.bare);
   let rest = 0;
   while (reader.remaining()) {
@@ -240,8 +269,16 @@ export function withMessageId(message: EncodedMessage, messageId: string): Encod
   }
   // rhea writes a header and a body around the properties; keep only the properties section.
   const propertiesOnly = sectionBytes(rheaMessage.encode({ ...properties, body: undefined }), PROPERTIES);
-  const bare = Buffer.concat([propertiesOnly, message.bare.subarray(rest)]);
-  return { annotations: message.annotations, bare, facts: { ...message.facts, messageId } };
+  return {
+    annotations: message.annotations,
+    bare: Buffer.concat([propertiesOnly, message.bare.subarray(rest)]),
+    facts,
+  };
+}
+
+/** Service Bus assigns a message-id when the sender gave none; the SDK's lock renewal needs one. */
+export function withMessageId(message: EncodedMessage, messageId: string): EncodedMessage {
+  return withProperties(message, { messageId });
 }
 
 const PROPERTY_FIELDS = [

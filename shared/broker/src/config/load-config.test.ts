@@ -61,7 +61,7 @@ describe("the broker's Config.json", () => {
     const subscription = topology.topics[0]?.subscriptions[0];
     expect(subscription?.settings).toMatchObject({
       lockDurationMs: 60_000,
-      maxDeliveryCount: 10,
+      maxDeliveryCount: 3,
       defaultTtlMs: 86_400_000,
     });
     expect(subscription?.rules).toEqual([

@@ -7,6 +7,12 @@ import { correlationRule, FilterSyntaxError, sqlRule } from "../filters/index.ts
 import { parseIsoDuration } from "./duration.ts";
 import type { EntitySettings, RuleDefinition, RuleFilter, Topology } from "./topology.ts";
 
+// Defaults are the emulator's (LockDuration PT1M, MaxDeliveryCount 3, duplicate detection window PT20S), so a
+// file means the same here as there — except time-to-live: the emulator caps it at one hour, and here, as in
+// Azure, a message without one never expires.
+const DEFAULT_MAX_DELIVERY_COUNT = 3;
+const DEFAULT_DUPLICATE_WINDOW_MS = 20_000;
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -172,7 +178,7 @@ function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: 
   const window = properties.DuplicateDetectionHistoryTimeWindow;
   return {
     lockDurationMs: parseIsoDuration(properties.LockDuration ?? "PT1M") ?? 60_000,
-    maxDeliveryCount: properties.MaxDeliveryCount ?? 10,
+    maxDeliveryCount: properties.MaxDeliveryCount ?? DEFAULT_MAX_DELIVERY_COUNT,
     defaultTtlMs: properties.DefaultMessageTimeToLive
       ? parseIsoDuration(properties.DefaultMessageTimeToLive)
       : topicTtl,
@@ -183,7 +189,7 @@ function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: 
       properties.RequiresDuplicateDetection && window
         ? parseIsoDuration(window)
         : properties.RequiresDuplicateDetection
-          ? 600_000
+          ? DEFAULT_DUPLICATE_WINDOW_MS
           : undefined,
   };
 }
@@ -227,7 +233,7 @@ function toTopology(config: ConfigFileShape, source: string): Topology {
       duplicateDetectionWindowMs: topic.Properties.RequiresDuplicateDetection
         ? window
           ? parseIsoDuration(window)
-          : 600_000
+          : DEFAULT_DUPLICATE_WINDOW_MS
         : undefined,
       subscriptions,
     };

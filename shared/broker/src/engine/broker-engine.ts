@@ -5,9 +5,11 @@ import { randomUUID } from "node:crypto";
 import {
   type EncodedMessage,
   type MessageFacts,
+  type PropertyChanges,
   parseMessage,
   withApplicationProperties,
   withMessageId,
+  withProperties,
 } from "../amqp/encoded-message.ts";
 import type { EntitySettings, Topology } from "../config/topology.ts";
 import {
@@ -472,16 +474,34 @@ function filterView(record: MessageRecord): FilterableMessage {
   };
 }
 
-/** A rule action changed the subscription's copy: write its user properties back into the message. */
+// System properties a rule action may set, as filters name them and as the AMQP properties section does.
+const WRITABLE_SYSTEM_PROPERTIES = [
+  ["messageId", "messageId"],
+  ["to", "to"],
+  ["replyTo", "replyTo"],
+  ["label", "subject"],
+  ["correlationId", "correlationId"],
+  ["contentType", "contentType"],
+  ["sessionId", "groupId"],
+  ["replyToSessionId", "replyToGroupId"],
+] as const satisfies ReadonlyArray<readonly [keyof FilterableMessage["system"], keyof PropertyChanges]>;
+
+/** A rule action changed the subscription's copy: write what it changed back into the message. */
 function applyRuleChanges(
   message: EncodedMessage,
   before: FilterableMessage,
   after: FilterableMessage,
 ): EncodedMessage {
+  let result = message;
   const removed = Object.keys(before.user).filter((key) => !(key in after.user));
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(after.user)) if (before.user[key] !== value) set[key] = value;
-  return Object.keys(set).length || removed.length
-    ? withApplicationProperties(message, set, removed)
-    : message;
+  if (Object.keys(set).length || removed.length) result = withApplicationProperties(result, set, removed);
+  const changes: PropertyChanges = {};
+  for (const [filterName, propertyName] of WRITABLE_SYSTEM_PROPERTIES) {
+    const value = after.system[filterName];
+    if (value !== before.system[filterName])
+      changes[propertyName] = value === undefined ? null : String(value);
+  }
+  return Object.keys(changes).length ? withProperties(result, changes) : result;
 }
