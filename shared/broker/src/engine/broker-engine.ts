@@ -11,7 +11,7 @@ import {
   withMessageId,
   withProperties,
 } from "../amqp/encoded-message.ts";
-import type { EntitySettings, Topology } from "../config/topology.ts";
+import type { EntitySettings, RuleDefinition, Topology } from "../config/topology.ts";
 import {
   correlationRule,
   evaluateRules,
@@ -34,7 +34,21 @@ const MAX_FORWARD_HOPS = 4;
 
 interface Subscription {
   queue: Queue;
+  /** What each rule was defined as (for enumerate-rules), beside what it compiled to. */
+  definitions: RuleDefinition[];
   rules: Rule[];
+}
+
+export class RuleConflictError extends Error {
+  override name = "RuleConflictError";
+}
+
+const DEFAULT_RULE: RuleDefinition = { name: "$Default", filter: { kind: "true" }, action: undefined };
+
+function compileRule(rule: RuleDefinition): Rule {
+  if (rule.filter.kind === "sql") return sqlRule(rule.name, rule.filter.expression, rule.action);
+  if (rule.filter.kind === "correlation") return correlationRule(rule.name, rule.filter.spec, rule.action);
+  return trueRule(rule.name);
 }
 
 /** Something messages can be sent to: a queue, or a topic that fans out to its subscriptions. */
@@ -68,6 +82,7 @@ export class BrokerEngine implements QueueHost {
   readonly #store: MessageStore;
   readonly #targets = new Map<string, SendTarget>();
   readonly #queues = new Map<string, Queue>();
+  readonly #subscriptions = new Map<string, Subscription>();
   #scheduleTimer: NodeJS.Timeout | undefined;
   #nextScheduledAt = Number.POSITIVE_INFINITY;
   readonly #sweepTimer: NodeJS.Timeout;
@@ -95,16 +110,11 @@ export class BrokerEngine implements QueueHost {
       const key = topic.name.toLowerCase();
       const subscriptions = topic.subscriptions.map((subscription) => {
         const path = `${topic.name}/Subscriptions/${subscription.name}`;
-        const rules = subscription.rules.length
-          ? subscription.rules.map((rule) =>
-              rule.filter.kind === "sql"
-                ? sqlRule(rule.name, rule.filter.expression, rule.action)
-                : rule.filter.kind === "correlation"
-                  ? correlationRule(rule.name, rule.filter.spec, rule.action)
-                  : trueRule(rule.name),
-            )
-          : [trueRule("$Default")];
-        return { queue: this.#addQueue(path.toLowerCase(), path, subscription.settings), rules };
+        const definitions = subscription.rules.length ? [...subscription.rules] : [DEFAULT_RULE];
+        const queue = this.#addQueue(path.toLowerCase(), path, subscription.settings);
+        const entry: Subscription = { queue, definitions, rules: definitions.map(compileRule) };
+        this.#subscriptions.set(queue.key, entry);
+        return entry;
       });
       this.#targets.set(
         key,
@@ -282,6 +292,44 @@ export class BrokerEngine implements QueueHost {
     for (const sequenceNumber of sequenceNumbers) {
       if (target.scheduled.delete(sequenceNumber)) this.#store.delete(target.key, sequenceNumber);
     }
+  }
+
+  #subscription(path: string): Subscription {
+    const subscription = this.#subscriptions.get(normalizePath(path));
+    if (!subscription) throw new EntityNotFoundError(`The subscription '${path}' could not be found.`);
+    return subscription;
+  }
+
+  /**
+   * A subscription's rules. Rules added or removed at run time (the SDKs' rule managers) last until the
+   * broker restarts: the config file stays the source of truth for the topology.
+   */
+  rules(subscriptionPath: string): readonly RuleDefinition[] {
+    return this.#subscription(subscriptionPath).definitions;
+  }
+
+  /** Adds a rule; throws FilterSyntaxError for a bad expression and RuleConflictError for a taken name. */
+  addRule(subscriptionPath: string, rule: RuleDefinition): void {
+    const subscription = this.#subscription(subscriptionPath);
+    if (
+      subscription.definitions.some((existing) => existing.name.toLowerCase() === rule.name.toLowerCase())
+    ) {
+      throw new RuleConflictError(`The rule '${rule.name}' already exists on ${subscription.queue.path}.`);
+    }
+    const compiled = compileRule(rule);
+    subscription.definitions.push(rule);
+    subscription.rules.push(compiled);
+  }
+
+  removeRule(subscriptionPath: string, name: string): void {
+    const subscription = this.#subscription(subscriptionPath);
+    const index = subscription.definitions.findIndex(
+      (rule) => rule.name.toLowerCase() === name.toLowerCase(),
+    );
+    if (index < 0)
+      throw new EntityNotFoundError(`The rule '${name}' could not be found on ${subscription.queue.path}.`);
+    subscription.definitions.splice(index, 1);
+    subscription.rules.splice(index, 1);
   }
 
   /** Calls back once everything accepted so far is safely stored. */

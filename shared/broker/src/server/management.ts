@@ -4,8 +4,10 @@
 import { MalformedMessageError, parseMessage } from "../amqp/encoded-message.ts";
 import { lockTokenFromUuid, lockTokenToUuidBytes } from "../amqp/lock-token.ts";
 import { types } from "../amqp/rhea.ts";
-import { type BrokerEngine, EntityNotFoundError } from "../engine/broker-engine.ts";
+import { type BrokerEngine, EntityNotFoundError, RuleConflictError } from "../engine/broker-engine.ts";
 import type { MessageQueue, Outcome } from "../engine/message-queue.ts";
+import { FilterSyntaxError } from "../filters/index.ts";
+import { RuleRequestError, ruleFromRequest, rulesResponse } from "./rule-management.ts";
 
 export interface ManagementResponse {
   statusCode: number;
@@ -48,6 +50,20 @@ export function handleManagement(
         return withQueue(engine, entityPath, (queue) => receiveDeferred(queue, request));
       case "com.microsoft:update-disposition":
         return withQueue(engine, entityPath, (queue) => updateDisposition(queue, request));
+      case "com.microsoft:add-rule":
+        engine.addRule(entityPath, ruleFromRequest(request));
+        return ok();
+      case "com.microsoft:remove-rule":
+        engine.removeRule(entityPath, String(request["rule-name"] ?? ""));
+        return ok();
+      case "com.microsoft:enumerate-rules": {
+        const rules = engine.rules(entityPath);
+        const skip = Math.max(0, Number(request.skip ?? 0));
+        const top = Math.max(0, Number(request.top ?? rules.length));
+        return rules.length > skip
+          ? ok(rulesResponse(rules, skip, top))
+          : { statusCode: 204, description: "No rules" };
+      }
       default:
         return fail(
           501,
@@ -58,7 +74,12 @@ export function handleManagement(
   } catch (error) {
     if (error instanceof EntityNotFoundError) return fail(404, "amqp:not-found", error.message);
     if (error instanceof MalformedMessageError) return fail(400, "amqp:decode-error", error.message);
-    if (error instanceof RequestError) return fail(400, "com.microsoft:argument-error", error.message);
+    if (error instanceof RequestError || error instanceof RuleRequestError) {
+      return fail(400, "com.microsoft:argument-error", error.message);
+    }
+    if (error instanceof FilterSyntaxError) return fail(400, "com.microsoft:argument-error", error.message);
+    if (error instanceof RuleConflictError)
+      return fail(409, "com.microsoft:entity-already-exists", error.message);
     throw error;
   }
 }
