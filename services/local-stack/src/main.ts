@@ -4,9 +4,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseConfig, startBroker } from "@haymaker/broker";
+import { ConfigError } from "@haymaker/config";
 import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { LocalStackConfigError, localStackConfig } from "./config.ts";
+import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
 
 export async function main(): Promise<void> {
@@ -14,8 +15,8 @@ export async function main(): Promise<void> {
   try {
     config = localStackConfig();
   } catch (error) {
-    if (error instanceof LocalStackConfigError) {
-      process.stderr.write(`haymaker: ${error.message}\n`);
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
     throw error;

@@ -1,5 +1,6 @@
+import { ConfigError } from "@haymaker/config";
 import { describe, expect, it } from "vitest";
-import { BusConfigError, busConnectionFromEnv } from "./connection.ts";
+import { busConnectionFromEnv } from "./connection.ts";
 
 describe("bus connection from the environment", () => {
   it("takes a connection string or a namespace", () => {
@@ -21,15 +22,15 @@ describe("bus connection from the environment", () => {
     );
     const bad = () =>
       busConnectionFromEnv({ HAYMAKER_SERVICEBUS_CONNECTION_STRING: "SharedAccessKey=topsecret" });
-    expect(bad).toThrow(BusConfigError);
-    expect(bad).toThrow(/^HAYMAKER_SERVICEBUS_CONNECTION_STRING: must start with Endpoint=sb:\/\//);
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/HAYMAKER_SERVICEBUS_CONNECTION_STRING: must start with Endpoint=sb:\/\//);
     try {
       bad();
     } catch (error) {
       expect((error as Error).message).not.toContain("topsecret");
     }
     expect(() => busConnectionFromEnv({ HAYMAKER_SERVICEBUS_NAMESPACE: "not a namespace" })).toThrow(
-      /^HAYMAKER_SERVICEBUS_NAMESPACE: must be a fully qualified namespace/,
+      /HAYMAKER_SERVICEBUS_NAMESPACE: must be a fully qualified namespace/,
     );
     expect(() =>
       busConnectionFromEnv({

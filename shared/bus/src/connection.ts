@@ -2,15 +2,12 @@
 // namespace's SAS key) or a namespace with DefaultAzureCredential (managed identity in Azure).
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
+import { ConfigError, parseEnv } from "@haymaker/config";
 import * as v from "valibot";
 
 export type BusConnection =
   | { connectionString: string }
   | { fullyQualifiedNamespace: string; credential?: TokenCredential };
-
-export class BusConfigError extends Error {
-  override name = "BusConfigError";
-}
 
 const BusEnv = v.object({
   HAYMAKER_SERVICEBUS_CONNECTION_STRING: v.optional(
@@ -35,30 +32,27 @@ const BusEnv = v.object({
 
 /**
  * Reads the bus connection from the environment: HAYMAKER_SERVICEBUS_CONNECTION_STRING, or
- * HAYMAKER_SERVICEBUS_NAMESPACE (authenticated with DefaultAzureCredential). Throws BusConfigError naming
- * the variable at fault, never echoing its value (a connection string holds a key).
+ * HAYMAKER_SERVICEBUS_NAMESPACE (authenticated with DefaultAzureCredential). Throws ConfigError naming the
+ * variable at fault, never echoing its value (a connection string holds a key).
  */
-export function busConnectionFromEnv(env: Record<string, string | undefined> = process.env): BusConnection {
-  const result = v.safeParse(BusEnv, env);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const variable = issue.path?.[0]?.key;
-    throw new BusConfigError(`${String(variable)}: ${issue.message}`);
-  }
+export function busConnectionFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  service = "haymaker",
+): BusConnection {
   const {
     HAYMAKER_SERVICEBUS_CONNECTION_STRING: connectionString,
     HAYMAKER_SERVICEBUS_NAMESPACE: namespace,
-  } = result.output;
+  } = parseEnv(service, BusEnv, env);
   if (connectionString && namespace) {
-    throw new BusConfigError(
-      "set either HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE, not both",
-    );
+    throw new ConfigError(service, [
+      "HAYMAKER_SERVICEBUS_CONNECTION_STRING, HAYMAKER_SERVICEBUS_NAMESPACE: set either one, not both",
+    ]);
   }
   if (connectionString) return { connectionString };
   if (namespace) return { fullyQualifiedNamespace: namespace };
-  throw new BusConfigError(
+  throw new ConfigError(service, [
     "HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE is required: a connection string (the local broker prints one) or the namespace to reach with Azure credentials",
-  );
+  ]);
 }
 
 export function createBusClient(

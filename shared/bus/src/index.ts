@@ -1,6 +1,6 @@
 // @haymaker/bus: what every HayMaker service uses to publish and consume events on Service Bus (Azure, or the
 // embedded broker locally, through the same official SDK).
-export { BusConfigError, type BusConnection, busConnectionFromEnv, createBusClient } from "./connection.ts";
+export { type BusConnection, busConnectionFromEnv, createBusClient } from "./connection.ts";
 export {
   type ConsumerOptions,
   consume,
