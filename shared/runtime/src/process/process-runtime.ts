@@ -1,0 +1,142 @@
+// The local agent runtime: each agent is a child process under a small supervisor, detached from the service
+// that started it, and known by a state file under the data directory.
+import { spawn } from "node:child_process";
+import { linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AgentNotFoundError, type AgentRuntime, type AgentSpec, type AgentStatus } from "../agent-runtime.ts";
+import { type ProcessRecord, readRecord } from "./state-file.ts";
+
+const SUPERVISOR = fileURLToPath(new URL("./supervisor.ts", import.meta.url));
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const REF_PREFIX = "local:";
+const STARTING_WAIT_MS = 10_000;
+
+export interface ProcessRuntimeOptions {
+  /** Where state files and agent logs live. */
+  directory: string;
+  /** The agent program: the reference agent by default, anything in tests. */
+  command: string;
+  args: string[];
+  /** How long a stopped agent has to tear down before it is killed. */
+  graceMs?: number;
+}
+
+export class ProcessRuntime implements AgentRuntime {
+  readonly #options: ProcessRuntimeOptions;
+
+  constructor(options: ProcessRuntimeOptions) {
+    this.#options = options;
+    mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+  }
+
+  #file(name: string): string {
+    return join(this.#options.directory, `${name}.json`);
+  }
+
+  #name(ref: string): string {
+    const name = ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : "";
+    if (!NAME.test(name))
+      throw new AgentNotFoundError(`"${ref.slice(0, 80)}" is not a local agent reference (local:<name>)`);
+    return name;
+  }
+
+  /** Where the agent's standard output and error go. */
+  logFile(ref: string): string {
+    return join(this.#options.directory, `${this.#name(ref)}.log`);
+  }
+
+  async start(spec: AgentSpec): Promise<string> {
+    if (!NAME.test(spec.name)) {
+      throw new Error(
+        `agent name "${spec.name.slice(0, 80)}" must be 1-63 lowercase letters, digits or hyphens`,
+      );
+    }
+    const ref = REF_PREFIX + spec.name;
+    const file = this.#file(spec.name);
+    // Creating the state file exclusively (a hard link from a complete temporary file, so nobody ever reads a
+    // half-written one) is the idempotency lock: a redelivered deploy finds it and starts nothing.
+    const temporary = `${file}.${process.pid}.${Date.now()}.new`;
+    writeFileSync(
+      temporary,
+      `${JSON.stringify({ name: spec.name, state: "starting", startedAt: new Date().toISOString() })}\n`,
+      { mode: 0o600 },
+    );
+    try {
+      linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return ref;
+      throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+    const supervisor = spawn(process.execPath, [SUPERVISOR, file], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    supervisor.stdin.end(
+      JSON.stringify({
+        command: this.#options.command,
+        args: this.#options.args,
+        env: { PATH: process.env.PATH ?? "", ...spec.env },
+        logFile: this.logFile(ref),
+        graceMs: this.#options.graceMs ?? 30_000,
+      }),
+    );
+    supervisor.unref();
+    return ref;
+  }
+
+  async status(ref: string): Promise<AgentStatus> {
+    const record = readRecord(this.#file(this.#name(ref)));
+    if (!record) throw new AgentNotFoundError(`no local agent ${ref}`);
+    if (record.state === "starting" || record.state === "running") {
+      if (record.supervisorPid !== undefined && !alive(record.supervisorPid)) {
+        return {
+          ...statusOf(record),
+          state: "failed",
+          detail: "its supervisor is gone (the machine restarted or the process was killed)",
+        };
+      }
+      return { ...statusOf(record), state: "running" };
+    }
+    return statusOf(record);
+  }
+
+  async stop(ref: string): Promise<void> {
+    const file = this.#file(this.#name(ref));
+    let record = readRecord(file);
+    if (!record) throw new AgentNotFoundError(`no local agent ${ref}`);
+    // Just started: the supervisor records itself within moments; wait for it rather than miss the stop.
+    for (let waited = 0; record?.state === "starting" && waited < STARTING_WAIT_MS; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      record = readRecord(file);
+    }
+    if (record?.supervisorPid === undefined || record.state !== "running") return;
+    try {
+      process.kill(record.supervisorPid, "SIGTERM");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
+  }
+}
+
+function statusOf(record: ProcessRecord): AgentStatus {
+  const { state, exitCode, startedAt, finishedAt, detail } = record;
+  return {
+    state: state === "starting" ? "running" : state,
+    startedAt,
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(finishedAt ? { finishedAt } : {}),
+    ...(detail ? { detail } : {}),
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
