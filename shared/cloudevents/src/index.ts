@@ -5,4 +5,4 @@ export { decodeEnvelope, decodeEvent } from "./decode.ts";
 export { CloudEventDecodeError, type DecodeErrorKind } from "./decode-error.ts";
 export { encodeEvent } from "./encode.ts";
 export type { IncomingMessage, OutgoingMessage } from "./messages.ts";
-export { type NewEventOptions, newEvent } from "./new-event.ts";
+export { deterministicEventId, type NewEventOptions, newEvent } from "./new-event.ts";

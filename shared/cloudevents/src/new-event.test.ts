@@ -1,6 +1,6 @@
 import { EnvelopeError, EventDataError, type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { newEvent } from "./new-event.ts";
+import { deterministicEventId, newEvent } from "./new-event.ts";
 
 describe("newEvent", () => {
   it("fills id, time, specversion, datacontenttype, subject and correlation id", () => {
@@ -75,5 +75,14 @@ describe("newEvent", () => {
         correlationid: "other",
       }),
     ).toThrow(/^correlationid: /);
+  });
+
+  it("takes a given id, and derives the same id from the same parts every time", () => {
+    const id = deterministicEventId("run-1", "a01", "agent.selected");
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicEventId("run-1", "a01", "agent.selected")).toBe(id);
+    expect(deterministicEventId("run-1", "a02", "agent.selected")).not.toBe(id);
+    const event = newEvent("run.failed", { source: "/haymaker/test", id, data: EXAMPLE_DATA["run.failed"] });
+    expect(event.id).toBe(id);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   DATA_CONTENT_TYPE,
   type EventDataInput,
@@ -16,6 +16,11 @@ import {
 export interface NewEventOptions<N extends EventName> {
   /** "/haymaker/<service>" */
   source: string;
+  /**
+   * Defaults to a random UUID. A handler that may be retried passes one derived from what it handles
+   * (see deterministicEventId), so a retry re-publishes the same events rather than new ones.
+   */
+  id?: string;
   /** Defaults to runs/<runId>[/agents/<agentId>] from the data. */
   subject?: string;
   data: EventDataInput<N>;
@@ -25,6 +30,13 @@ export interface NewEventOptions<N extends EventName> {
   causationid?: string;
   traceparent?: string;
   tracestate?: string;
+}
+
+/** A UUID-shaped id that is the same every time for the same parts (a SHA-256 of them, version 8 UUID layout). */
+export function deterministicEventId(...parts: string[]): string {
+  const hex = createHash("sha256").update(parts.join("\u0000")).digest("hex");
+  const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -42,7 +54,7 @@ export function newEvent<T extends EventName | EventType>(
   const agentId = typeof data.agentId === "string" ? data.agentId : undefined;
   const candidate = {
     specversion: SPEC_VERSION,
-    id: randomUUID(),
+    id: options.id ?? randomUUID(),
     source: options.source,
     type: eventType(name),
     subject: options.subject ?? (runId === undefined ? undefined : subjectFor({ runId, agentId })),
