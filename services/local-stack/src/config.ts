@@ -5,6 +5,7 @@ import * as v from "valibot";
 const LocalStackEnv = v.object({
   HAYMAKER_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), ".haymaker"),
   HAYMAKER_BROKER_PORT: v.optional(portFromEnv, "5672"),
+  HAYMAKER_SCENARIOS_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "scenarios"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 

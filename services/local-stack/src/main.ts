@@ -1,6 +1,6 @@
-// `make run`: HayMaker on its embedded defaults, on this machine alone. For now that is the message bus —
-// the embedded Service-Bus-compatible broker with HayMaker's topology from contracts; the phase services,
-// the sandbox cloud and the gateway join it as they are built.
+// `make run`: HayMaker on its embedded defaults, on this machine alone: the message bus (the embedded
+// Service-Bus-compatible broker with HayMaker's topology from contracts) and the phase services built so far,
+// each its own process; the sandbox cloud and the gateway join as they are built.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseConfig, startBroker } from "@haymaker/broker";
@@ -9,6 +9,7 @@ import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
+import { LOCAL_SERVICES, startServices } from "./services.ts";
 
 export async function main(): Promise<void> {
   let config: ReturnType<typeof localStackConfig>;
@@ -55,6 +56,16 @@ export async function main(): Promise<void> {
       configFile,
     },
   });
+  const services = startServices(
+    LOCAL_SERVICES,
+    {
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_SCENARIOS_DIR: resolve(config.HAYMAKER_SCENARIOS_DIR),
+      HAYMAKER_LOG_LEVEL: config.HAYMAKER_LOG_LEVEL,
+    },
+    (line) => process.stdout.write(`${line}\n`),
+  );
   const topics = topology.topics.length;
   const subscriptions = topology.topics.reduce((n, topic) => n + topic.subscriptions.length, 0);
   process.stdout.write(
@@ -63,6 +74,7 @@ export async function main(): Promise<void> {
       `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
       `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,
       `            HAYMAKER_SERVICEBUS_CONNECTION_STRING="${broker.connectionString}"`,
+      `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")} (scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)})`,
       `  local     ${localFile}`,
       "Stop with Ctrl+C.",
       "",
@@ -74,6 +86,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
+    await services.stop();
     await broker.close();
     removeLocalFile(dataDirectory);
     process.exit(0);

@@ -64,6 +64,27 @@ describe("the local stack (make run)", () => {
     // The projector has its own copy waiting.
     const projected = await client.createReceiver("run-requested", "projector").peekMessages(5);
     expect(projected.map((m) => m.messageId)).toEqual([event.id]);
+    // The select service runs in the stack: a validated run comes back as its agents.
+    const { size: _size, ...request } = EXAMPLE_DATA["run.validated"];
+    await publisher.publish(
+      newEvent("run.validated", {
+        source: "/haymaker/validate",
+        data: { ...request, scenarios: ["nsg-rule-tuning", "vm-start-stop"] },
+      }),
+    );
+    const selected = client.createReceiver("agent-selected", "provision", {
+      receiveMode: "receiveAndDelete",
+    });
+    const agents: unknown[] = [];
+    for (let i = 0; i < 40 && agents.length < 2; i++) {
+      agents.push(
+        ...(await selected.receiveMessages(2, { maxWaitTimeInMs: 500 })).map(
+          (m) => m.applicationProperties?.cloudEvents_subject,
+        ),
+      );
+    }
+    expect(agents.sort()).toEqual([`runs/${request.runId}/agents/a01`, `runs/${request.runId}/agents/a02`]);
+    expect(stack.output()).toContain("services  select");
     await consumer.stop();
     await publisher.close();
     await client.close();
