@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { parseArmPath } from "./path.ts";
+
+const s = "/subscriptions/sub1";
+
+describe("parseArmPath", () => {
+  it("reads nested resources by id, tolerating the SDK's double slash and any casing", () => {
+    expect(
+      parseArmPath(
+        `/${s}/resourcegroups/rg/providers/Microsoft.Storage/storageAccounts/a/blobServices/default/containers/c`,
+      ),
+    ).toEqual({
+      kind: "resource",
+      subscriptionId: "sub1",
+      group: "rg",
+      namespace: "Microsoft.Storage",
+      chain: [
+        ["storageAccounts", "a"],
+        ["blobServices", "default"],
+        ["containers", "c"],
+      ],
+    });
+  });
+
+  it("treats a trailing odd segment as an action", () => {
+    expect(
+      parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a/listKeys`),
+    ).toMatchObject({ kind: "resource", chain: [["storageAccounts", "a"]], action: "listKeys" });
+  });
+
+  it("recognises groups, lists, the Activity Log and operation endpoints", () => {
+    expect(parseArmPath(`${s}/resourceGroups`).kind).toBe("resourceGroups");
+    expect(parseArmPath(`${s}/RESOURCEGROUPS/rg`)).toEqual({
+      kind: "resourceGroup",
+      subscriptionId: "sub1",
+      group: "rg",
+    });
+    expect(parseArmPath(`${s}/resources`).kind).toBe("subscriptionResources");
+    expect(parseArmPath(`${s}/resourceGroups/rg/resources`).kind).toBe("groupResources");
+    expect(parseArmPath(`${s}/providers/microsoft.insights/eventtypes/management/values`).kind).toBe(
+      "activityLog",
+    );
+    expect(parseArmPath(`${s}/operationresults/op1`)).toMatchObject({
+      kind: "operationResult",
+      operationId: "op1",
+    });
+    expect(parseArmPath(`${s}/providers/Microsoft.Resources/asyncOperations/op2`)).toMatchObject({
+      kind: "operationStatus",
+      operationId: "op2",
+    });
+  });
+
+  it("decodes segments and rejects what it does not serve", () => {
+    expect(parseArmPath(`${s}/resourceGroups/rg%20one`)).toMatchObject({ group: "rg one" });
+    expect(parseArmPath("/tenants").kind).toBe("unknown");
+    expect(parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage`).kind).toBe("unknown");
+  });
+});

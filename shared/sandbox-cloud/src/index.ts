@@ -1,0 +1,9 @@
+export { armScope, type SandboxArmClientOptions, sandboxArmClientOptions } from "./arm/client-options.ts";
+export type { PrincipalRegistration } from "./auth/principals.ts";
+export {
+  sandboxAuthenticationPolicy,
+  sandboxAuthenticationPolicyName,
+  useSandboxAuthentication,
+} from "./auth/sandbox-auth-policy.ts";
+export { SandboxCredential, type SandboxCredentialOptions } from "./auth/sandbox-credential.ts";
+export { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "./server.ts";
