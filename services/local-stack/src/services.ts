@@ -16,6 +16,7 @@ export interface ServiceSpec {
 
 /** The services `make run` starts; each joins as it is built. */
 export const LOCAL_SERVICES: readonly ServiceSpec[] = [
+  { name: "scheduler", packageName: "@haymaker/scheduler", bin: "bin/haymaker-scheduler.js" },
   { name: "select", packageName: "@haymaker/select", bin: "bin/haymaker-select.js" },
 ];
 

@@ -84,7 +84,7 @@ describe("the local stack (make run)", () => {
       );
     }
     expect(agents.sort()).toEqual([`runs/${request.runId}/agents/a01`, `runs/${request.runId}/agents/a02`]);
-    expect(stack.output()).toContain("services  select");
+    expect(stack.output()).toContain("services  scheduler, select");
     await consumer.stop();
     await publisher.close();
     await client.close();

@@ -1,0 +1,84 @@
+// The scheduler as a process on the embedded broker: --once requests one run now; as a daemon it requests
+// one at each scheduled time.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ServiceBusClient } from "@azure/service-bus";
+import { parseConfig, startBroker } from "@haymaker/broker";
+import { decodeEvent } from "@haymaker/cloudevents";
+import { buildEmulatorConfig, type EventOf, toJsonFile, topology } from "@haymaker/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../bin/haymaker-scheduler.js", import.meta.url));
+
+describe("the scheduler service", () => {
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let client: ServiceBusClient;
+  beforeAll(async () => {
+    broker = await startBroker({ topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))), port: 0 });
+    client = new ServiceBusClient(broker.connectionString);
+  });
+  afterAll(async () => {
+    await client.close();
+    await broker.close();
+  });
+
+  function run(args: string[], env: Record<string, string>) {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        ...process.env,
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
+        HAYMAKER_LOG_LEVEL: "warn",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    return {
+      child,
+      output: () => output,
+      exited: new Promise<number | null>((resolve) => child.once("exit", resolve)),
+    };
+  }
+
+  async function requested(max: number, waitMs: number): Promise<Array<EventOf<"run.requested">>> {
+    const receiver = client.createReceiver("run-requested", "validate", { receiveMode: "receiveAndDelete" });
+    const events = (await receiver.receiveMessages(max, { maxWaitTimeInMs: waitMs })).map(
+      (m) => decodeEvent(m) as EventOf<"run.requested">,
+    );
+    await receiver.close();
+    return events;
+  }
+
+  it("with --once, requests one run for now and exits 0", async () => {
+    const before = Date.now();
+    const scheduler = run(["--once"], { HAYMAKER_RUN_SIZE: "large", HAYMAKER_RUN_DURATION: "PT20S" });
+    expect(await scheduler.exited).toBe(0);
+    const [event] = await requested(5, 3000);
+    expect(event?.data).toMatchObject({ requestedBy: "scheduler", size: "large", duration: "PT20S" });
+    expect(Math.abs(Date.parse(event!.data.requestedAt) - before)).toBeLessThan(5000);
+  });
+
+  it("as a daemon, requests a run at each scheduled time and stops cleanly", async () => {
+    const scheduler = run([], { HAYMAKER_SCHEDULE: "*/2 * * * * *" });
+    try {
+      const events: Array<EventOf<"run.requested">> = [];
+      for (let i = 0; i < 10 && events.length < 2; i++) events.push(...(await requested(5, 1000)));
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      const seconds = events.map((e) => new Date(e.data.requestedAt).getUTCSeconds());
+      expect(seconds.every((s) => s % 2 === 0)).toBe(true);
+      expect(new Set(events.map((e) => e.data.runId)).size).toBe(events.length);
+    } finally {
+      scheduler.child.kill("SIGTERM");
+      expect(await scheduler.exited).toBe(0);
+    }
+    expect(scheduler.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a bad schedule, naming the variable", async () => {
+    const scheduler = run([], { HAYMAKER_SCHEDULE: "whenever" });
+    expect(await scheduler.exited).toBe(2);
+    expect(scheduler.output()).toContain("HAYMAKER_SCHEDULE: must be a cron expression");
+  });
+});
