@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseConfig, startBroker } from "@haymaker/broker";
-import { ConfigError } from "@haymaker/config";
+import { configOrExit } from "@haymaker/config";
 import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { localStackConfig } from "./config.ts";
@@ -12,16 +12,7 @@ import { removeLocalFile, writeLocalFile } from "./local-file.ts";
 import { LOCAL_SERVICES, startServices } from "./services.ts";
 
 export async function main(): Promise<void> {
-  let config: ReturnType<typeof localStackConfig>;
-  try {
-    config = localStackConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit(localStackConfig);
   const logger = createLogger({ service: "local-stack", level: config.HAYMAKER_LOG_LEVEL });
   const dataDirectory = resolve(config.HAYMAKER_DATA_DIR);
   mkdirSync(dataDirectory, { recursive: true });

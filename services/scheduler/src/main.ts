@@ -1,7 +1,7 @@
 // scheduler as a running service. Locally it keeps a cron timer and requests a run at each scheduled time;
 // with --once (how an Azure Container Apps scheduled job runs it) it requests the run for this moment and exits.
 import { createBusClient, EventPublisher } from "@haymaker/bus";
-import { ConfigError } from "@haymaker/config";
+import { configOrExit } from "@haymaker/config";
 import { createLogger, type Logger } from "@haymaker/logging";
 import { Cron } from "croner";
 import { schedulerConfig } from "./config.ts";
@@ -34,16 +34,7 @@ async function requestRun(
 }
 
 export async function main(argv: string[]): Promise<void> {
-  let config: ReturnType<typeof schedulerConfig>;
-  try {
-    config = schedulerConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit(schedulerConfig);
   const logger = createLogger({ service: "scheduler", level: config.logLevel });
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);

@@ -1,23 +1,14 @@
 // select as a running service: loads the catalogue, consumes its subscription on run-validated, publishes
 // the agents it selects. Stops cleanly on SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
-import { ConfigError } from "@haymaker/config";
+import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { selectConfig } from "./config.ts";
 import { SOURCE, selectAgents } from "./handler.ts";
 
 export async function main(): Promise<void> {
-  let config: ReturnType<typeof selectConfig>;
-  try {
-    config = selectConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit(selectConfig);
   const logger = createLogger({ service: "select", level: config.logLevel });
   const { scenarios, errors } = await loadScenarioCatalogue(config.scenariosDirectory);
   if (errors.length > 0) {

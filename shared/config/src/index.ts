@@ -31,6 +31,20 @@ export function parseEnv<S extends EnvSchema>(
   throw new ConfigError(service, [...new Set(problems)]);
 }
 
+/**
+ * Reads a service's settings at start-up; on a ConfigError prints its message (every bad variable, no
+ * stack) and exits with code 2, the usage-error code every HayMaker command uses.
+ */
+export function configOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
 /** A TCP port from an environment string: 0 (any free port) to 65535. */
 export const portFromEnv = v.pipe(
   v.string(),
