@@ -1,46 +1,29 @@
 // The scheduler as a process on the embedded broker: --once requests one run now; as a daemon it requests
 // one at each scheduled time.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ServiceBusClient } from "@azure/service-bus";
-import { parseConfig, startBroker } from "@haymaker/broker";
+import type { ServiceBusClient } from "@azure/service-bus";
 import { decodeEvent } from "@haymaker/cloudevents";
-import { buildEmulatorConfig, type EventOf, toJsonFile, topology } from "@haymaker/contracts";
+import type { EventOf } from "@haymaker/contracts";
+import { type HayMakerBus, spawnService, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-scheduler.js", import.meta.url));
 
 describe("the scheduler service", () => {
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let bus: HayMakerBus;
   let client: ServiceBusClient;
   beforeAll(async () => {
-    broker = await startBroker({ topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))), port: 0 });
-    client = new ServiceBusClient(broker.connectionString);
+    bus = await startHayMakerBus();
+    client = bus.client;
   });
-  afterAll(async () => {
-    await client.close();
-    await broker.close();
-  });
+  afterAll(() => bus.stop());
 
-  function run(args: string[], env: Record<string, string>) {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        ...process.env,
-        HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
-        HAYMAKER_LOG_LEVEL: "warn",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnService(BIN, args, {
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_LOG_LEVEL: "warn",
+      ...env,
     });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    return {
-      child,
-      output: () => output,
-      exited: new Promise<number | null>((resolve) => child.once("exit", resolve)),
-    };
-  }
 
   async function requested(max: number, waitMs: number): Promise<Array<EventOf<"run.requested">>> {
     const receiver = client.createReceiver("run-requested", "validate", { receiveMode: "receiveAndDelete" });

@@ -1,43 +1,31 @@
 // select as a process: consumes run.validated from its subscription and publishes the agents, through the
 // embedded broker with HayMaker's topology.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ServiceBusClient } from "@azure/service-bus";
-import { parseConfig, startBroker } from "@haymaker/broker";
+import type { ServiceBusClient } from "@azure/service-bus";
 import { EventPublisher } from "@haymaker/bus";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
-import { buildEmulatorConfig, type EventOf, EXAMPLE_DATA, toJsonFile, topology } from "@haymaker/contracts";
+import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
+import { type HayMakerBus, spawnService, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-select.js", import.meta.url));
 const SCENARIOS = fileURLToPath(new URL("../../../scenarios", import.meta.url));
 
 describe("the select service", () => {
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let bus: HayMakerBus;
   let client: ServiceBusClient;
   beforeAll(async () => {
-    broker = await startBroker({ topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))), port: 0 });
-    client = new ServiceBusClient(broker.connectionString);
+    bus = await startHayMakerBus();
+    client = bus.client;
   });
-  afterAll(async () => {
-    await client.close();
-    await broker.close();
-  });
+  afterAll(() => bus.stop());
 
   it("turns a validated run into one agent.selected per agent, and dead-letters an unknown scenario", async () => {
-    const service = spawn(process.execPath, [BIN], {
-      env: {
-        ...process.env,
-        HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
-        HAYMAKER_SCENARIOS_DIR: SCENARIOS,
-        HAYMAKER_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const service = spawnService(BIN, [], {
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_SCENARIOS_DIR: SCENARIOS,
+      HAYMAKER_LOG_LEVEL: "warn",
     });
-    let output = "";
-    service.stdout.on("data", (chunk) => (output += chunk));
-    service.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => service.once("exit", resolve));
     try {
       const publisher = new EventPublisher(client);
       const base = EXAMPLE_DATA["run.validated"];
@@ -74,9 +62,9 @@ describe("the select service", () => {
         "UnprocessableEventError: scenario 'vm-ghost' not in the catalogue",
       );
     } finally {
-      service.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      service.child.kill("SIGTERM");
+      expect(await service.exited).toBe(0);
     }
-    expect(output).not.toMatch(/\n\s+at /);
+    expect(service.output()).not.toMatch(/\n\s+at /);
   });
 });

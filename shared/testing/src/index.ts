@@ -1,0 +1,49 @@
+// Test helpers for HayMaker's services: the embedded broker with HayMaker's own topology, and a service
+// started the way `make run` starts it — as its own process, output captured.
+import { type ChildProcess, spawn } from "node:child_process";
+import { ServiceBusClient } from "@azure/service-bus";
+import { parseConfig, type RunningBroker, startBroker } from "@haymaker/broker";
+import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
+
+export interface HayMakerBus {
+  broker: RunningBroker;
+  /** An SDK client on the broker, closed by stop(). */
+  client: ServiceBusClient;
+  stop(): Promise<void>;
+}
+
+/** An in-memory broker on a free loopback port with every HayMaker topic and subscription. */
+export async function startHayMakerBus(): Promise<HayMakerBus> {
+  const broker = await startBroker({
+    topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))),
+    port: 0,
+  });
+  const client = new ServiceBusClient(broker.connectionString);
+  return {
+    broker,
+    client,
+    async stop() {
+      await client.close();
+      await broker.close();
+    },
+  };
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Everything it wrote so far, standard output and error together. */
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Runs a service's bin on this Node, with `env` over the test's own environment. */
+export function spawnService(bin: string, args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", resolve)) };
+}
