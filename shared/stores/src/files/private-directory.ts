@@ -41,28 +41,25 @@ export async function ensurePrivateDirectory(path: string): Promise<void> {
   if (!stats.isDirectory()) {
     throw new Error(`${path} is not a directory; move it away or choose another data directory`);
   }
-  if (!CHECKS_MODES) return;
-  assertOwnedByUs(path, stats.uid);
-  if ((stats.mode & GROUP_OR_OTHERS) !== 0) {
-    throw new InsecurePermissionsError(
-      path,
-      `is open to group or others (mode ${octal(stats.mode)})`,
-      `run: chmod 700 ${path}`,
-    );
-  }
+  assertPrivate(path, stats, "700");
 }
 
 /** Refuses an open file that is not a regular file private to its owner (0600 or stricter). */
 export async function assertPrivateFile(handle: FileHandle, path: string): Promise<void> {
   const stats = await handle.stat();
   if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+  assertPrivate(path, stats, "600");
+}
+
+/** Owned by this user and closed to group and others; the error says which chmod fixes it. */
+function assertPrivate(path: string, stats: { uid: number; mode: number }, fix: "600" | "700"): void {
   if (!CHECKS_MODES) return;
   assertOwnedByUs(path, stats.uid);
   if ((stats.mode & GROUP_OR_OTHERS) !== 0) {
     throw new InsecurePermissionsError(
       path,
       `is open to group or others (mode ${octal(stats.mode)})`,
-      `run: chmod 600 ${path}`,
+      `run: chmod ${fix} ${path}`,
     );
   }
 }
