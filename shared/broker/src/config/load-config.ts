@@ -174,8 +174,17 @@ function describePath(path: readonly v.IssuePathItem[]): string {
   return text || "the top level";
 }
 
-function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: number): EntitySettings {
+/** The duplicate detection window of a queue or topic, or undefined when it does not detect duplicates. */
+function duplicateWindowMs(properties: {
+  RequiresDuplicateDetection?: boolean | undefined;
+  DuplicateDetectionHistoryTimeWindow?: string | undefined;
+}): number | undefined {
+  if (!properties.RequiresDuplicateDetection) return undefined;
   const window = properties.DuplicateDetectionHistoryTimeWindow;
+  return window ? parseIsoDuration(window) : DEFAULT_DUPLICATE_WINDOW_MS;
+}
+
+function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: number): EntitySettings {
   return {
     lockDurationMs: parseIsoDuration(properties.LockDuration ?? "PT1M") ?? 60_000,
     maxDeliveryCount: properties.MaxDeliveryCount ?? DEFAULT_MAX_DELIVERY_COUNT,
@@ -185,12 +194,7 @@ function settings(properties: v.InferOutput<typeof QueueProperties>, topicTtl?: 
     deadLetteringOnMessageExpiration: properties.DeadLetteringOnMessageExpiration ?? false,
     forwardTo: properties.ForwardTo || undefined,
     forwardDeadLetteredMessagesTo: properties.ForwardDeadLetteredMessagesTo || undefined,
-    duplicateDetectionWindowMs:
-      properties.RequiresDuplicateDetection && window
-        ? parseIsoDuration(window)
-        : properties.RequiresDuplicateDetection
-          ? DEFAULT_DUPLICATE_WINDOW_MS
-          : undefined,
+    duplicateDetectionWindowMs: duplicateWindowMs(properties),
   };
 }
 
@@ -226,15 +230,10 @@ function toTopology(config: ConfigFileShape, source: string): Topology {
       );
       return { name: subscription.Name, settings: settings(subscription.Properties, topicTtl), rules };
     });
-    const window = topic.Properties.DuplicateDetectionHistoryTimeWindow;
     return {
       name: topic.Name,
       defaultTtlMs: topicTtl,
-      duplicateDetectionWindowMs: topic.Properties.RequiresDuplicateDetection
-        ? window
-          ? parseIsoDuration(window)
-          : DEFAULT_DUPLICATE_WINDOW_MS
-        : undefined,
+      duplicateDetectionWindowMs: duplicateWindowMs(topic.Properties),
       subscriptions,
     };
   });
