@@ -17,7 +17,7 @@ export {
 export * from "./events/telemetry.ts";
 export * from "./ids.ts";
 export * from "./parse-event.ts";
-export { describeValue, type Problem } from "./problems.ts";
+export { type Checked, check as checkInput, describeValue, type Problem } from "./problems.ts";
 export * from "./scenarios/index.ts";
 export { isSensitiveField, looksLikeSecret } from "./secrets.ts";
 export { PrincipalSchema, RESERVED_TAG_PREFIX, TAG_LIMITS, type Tags, TagsSchema } from "./text.ts";

@@ -12,6 +12,7 @@ import {
   AgentOutcomeSchema,
   agentEstateEntries,
   agentKeyEntries,
+  agentTimelineEntries,
   boundedArray,
   fieldCheck,
   indexWithinTotal,
@@ -85,6 +86,7 @@ export const AgentCheckDataSchema = v.pipe(
     ...positionEntries,
     ...agentEstateEntries,
     deadline: TimestampSchema,
+    deployedAt: v.optional(TimestampSchema),
     checkNumber: v.pipe(
       v.number(),
       v.integer("expected an integer"),
@@ -102,6 +104,7 @@ export const AgentFinishedDataSchema = v.pipe(
     ...positionEntries,
     ...agentEstateEntries,
     outcome: AgentOutcomeSchema,
+    deployedAt: v.optional(TimestampSchema),
     exitCode: v.optional(
       v.pipe(
         v.number(),
@@ -123,6 +126,7 @@ export const CleanupRequiredDataSchema = v.pipe(
     ...agentKeyEntries,
     ...positionEntries,
     ...agentEstateEntries,
+    ...agentTimelineEntries,
     outcome: AgentOutcomeSchema,
     leftovers: boundedArray(ResourceSchema, 0, MAX_RESOURCES_PER_AGENT, "leftovers"),
   }),
@@ -134,6 +138,10 @@ export const AgentCleanedDataSchema = v.pipe(
   v.object({
     ...agentKeyEntries,
     ...positionEntries,
+    ...agentTimelineEntries,
+    /** Whose activity-log operations the report attributes to this agent. */
+    identity: IdentitySchema,
+    resourceGroup: ResourceGroupNameSchema,
     outcome: AgentOutcomeSchema,
     deleted: boundedArray(ArmIdSchema, 0, MAX_RESOURCES_PER_AGENT, "resource ids"),
     notDeleted: boundedArray(

@@ -85,6 +85,10 @@ export const EXAMPLE_DATA: { readonly [N in EventName]: EventDataInput<N> } = {
   },
   "agent.cleaned": {
     ...agent,
+    identity,
+    resourceGroup,
+    deployedAt: "2026-11-24T06:03:00Z",
+    finishedAt: "2026-11-24T14:01:00Z",
     outcome: "completed",
     deleted: [storageAccount],
     notDeleted: [],

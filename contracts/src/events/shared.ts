@@ -8,6 +8,8 @@ import {
   SecretRefSchema,
 } from "../azure-refs.ts";
 import { AgentIdSchema, RunIdSchema, ScenarioIdSchema } from "../ids.ts";
+import { line } from "../text.ts";
+import { TimestampSchema } from "../time.ts";
 
 // Building blocks shared by several event payloads. Each phase gets, in the event it consumes, everything
 // it needs to act without asking another service, so these travel forward from phase to phase.
@@ -70,6 +72,17 @@ export const agentEstateEntries = {
   identity: IdentitySchema,
   secretRef: SecretRefSchema,
   runtimeRef: RuntimeRefSchema,
+};
+
+/**
+ * When the agent started and ended and why, carried from deploy through monitor and cleanup so the report
+ * can give each agent's duration and errors without reading another service's state.
+ */
+export const agentTimelineEntries = {
+  deployedAt: v.optional(TimestampSchema),
+  finishedAt: v.optional(TimestampSchema),
+  /** Why the agent ended as it did, when it was not a clean completion. */
+  reason: v.optional(line(1024)),
 };
 
 export const AGENT_OUTCOMES = ["completed", "failed", "timed-out", "cancelled"] as const;

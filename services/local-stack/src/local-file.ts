@@ -1,17 +1,27 @@
 // local.json in the data directory: how tools (the CLI, tests, an operator's shell) find the running local
-// stack without configuration. Written when the stack is up, removed when it stops.
+// stack without configuration. Written 0600 when the stack is up (it holds the sandbox credentials of
+// HayMaker's own identity), removed when it stops.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface LocalStackFile {
   pid: number;
   startedAt: string;
+  gateway: { url: string };
   broker: {
     port: number;
     connectionString: string;
     /** The broker's certificate, for amqps/wss clients. */
     certificateFile: string | undefined;
     configFile: string;
+  };
+  sandbox: {
+    /** ARM, Microsoft Graph and the token endpoint, all on one origin. */
+    url: string;
+    tenantId: string;
+    subscriptionId: string;
+    /** HayMaker's own identity in the sandbox, so an operator can query it directly. */
+    orchestrator: { clientId: string; clientSecret: string };
   };
 }
 

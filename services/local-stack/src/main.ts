@@ -1,52 +1,56 @@
-// `make run`: HayMaker on its embedded defaults, on this machine alone: the message bus (the embedded
-// Service-Bus-compatible broker with HayMaker's topology from contracts) and the phase services built so far,
-// each its own process; the sandbox cloud and the gateway join as they are built.
+// `make run`: HayMaker on its embedded defaults, on this machine alone. The bus (the embedded
+// Service-Bus-compatible broker with HayMaker's topology from contracts) and the sandbox cloud (ARM, Graph
+// and a token endpoint) run in this process; every phase service, the projector and the gateway run as
+// their own processes, as each is its own container in Azure. Agents run as supervised child processes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseConfig, startBroker } from "@haymaker/broker";
 import { configOrExit } from "@haymaker/config";
 import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
+import { startSandboxCloud } from "@haymaker/sandbox-cloud";
 import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
+import { orchestratorIdentity } from "./orchestrator-identity.ts";
+import { choosePort, listenOrExit, waitForHealth } from "./ports.ts";
 import { LOCAL_SERVICES, startServices } from "./services.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(localStackConfig);
   const logger = createLogger({ service: "local-stack", level: config.HAYMAKER_LOG_LEVEL });
   const dataDirectory = resolve(config.HAYMAKER_DATA_DIR);
-  mkdirSync(dataDirectory, { recursive: true });
+  mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
 
   // The broker's Config.json is derived from contracts on every start, so it can never drift from them.
   const configText = toJsonFile(buildEmulatorConfig(topology));
   const configFile = join(dataDirectory, "servicebus-config.json");
   writeFileSync(configFile, configText);
 
-  const broker = await startBroker({
-    topology: parseConfig(configText, configFile),
-    port: config.HAYMAKER_BROKER_PORT,
-    dataDirectory: join(dataDirectory, "broker"),
-    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "EADDRINUSE") {
-      process.stderr.write(
-        `haymaker: port ${config.HAYMAKER_BROKER_PORT} is in use (is HayMaker already running?). Stop it, or set HAYMAKER_BROKER_PORT to another port (0 picks a free one).\n`,
-      );
-      process.exit(1);
-    }
-    throw error;
-  });
+  const broker = await listenOrExit("bus", "HAYMAKER_BROKER_PORT", config.HAYMAKER_BROKER_PORT, () =>
+    startBroker({
+      topology: parseConfig(configText, configFile),
+      port: config.HAYMAKER_BROKER_PORT,
+      dataDirectory: join(dataDirectory, "broker"),
+      logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+    }),
+  );
+  const sandbox = await listenOrExit(
+    "sandbox cloud",
+    "HAYMAKER_SANDBOX_PORT",
+    config.HAYMAKER_SANDBOX_PORT,
+    () =>
+      startSandboxCloud({
+        port: config.HAYMAKER_SANDBOX_PORT,
+        dataDirectory: join(dataDirectory, "sandbox"),
+        ...(config.HAYMAKER_SANDBOX_FAULTS === undefined
+          ? {}
+          : { faults: { rates: config.HAYMAKER_SANDBOX_FAULTS } }),
+      }),
+  );
+  const orchestrator = orchestratorIdentity(dataDirectory, sandbox);
+  const gatewayPort = await choosePort(config.HAYMAKER_PORT);
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
-  const localFile = writeLocalFile(dataDirectory, {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    broker: {
-      port: broker.port,
-      connectionString: broker.connectionString,
-      certificateFile: broker.certificateFile,
-      configFile,
-    },
-  });
   const services = startServices(
     LOCAL_SERVICES,
     {
@@ -54,23 +58,35 @@ export async function main(): Promise<void> {
       HAYMAKER_DATA_DIR: dataDirectory,
       HAYMAKER_SCENARIOS_DIR: resolve(config.HAYMAKER_SCENARIOS_DIR),
       HAYMAKER_LOG_LEVEL: config.HAYMAKER_LOG_LEVEL,
+      HAYMAKER_PORT: String(gatewayPort),
+      HAYMAKER_TENANT_ID: sandbox.tenantId,
+      HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
+      HAYMAKER_ARM_ENDPOINT: sandbox.url,
+      HAYMAKER_CLIENT_ID: orchestrator.clientId,
+      HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,
+      HAYMAKER_MONITOR_INTERVAL: config.HAYMAKER_MONITOR_INTERVAL,
+      HAYMAKER_AGENT_GRACE: config.HAYMAKER_AGENT_GRACE,
     },
     (line) => process.stdout.write(`${line}\n`),
   );
-  const topics = topology.topics.length;
-  const subscriptions = topology.topics.reduce((n, topic) => n + topic.subscriptions.length, 0);
-  process.stdout.write(
-    [
-      "HayMaker is running on its embedded defaults.",
-      `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
-      `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,
-      `            HAYMAKER_SERVICEBUS_CONNECTION_STRING="${broker.connectionString}"`,
-      `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")} (scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)})`,
-      `  local     ${localFile}`,
-      "Stop with Ctrl+C.",
-      "",
-    ].join("\n"),
-  );
+
+  const localFile = writeLocalFile(dataDirectory, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    gateway: { url: gatewayUrl },
+    broker: {
+      port: broker.port,
+      connectionString: broker.connectionString,
+      certificateFile: broker.certificateFile,
+      configFile,
+    },
+    sandbox: {
+      url: sandbox.url,
+      tenantId: sandbox.tenantId,
+      subscriptionId: sandbox.subscriptionId,
+      orchestrator: { clientId: orchestrator.clientId, clientSecret: orchestrator.clientSecret },
+    },
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -78,10 +94,36 @@ export async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping");
     await services.stop();
+    await sandbox.close();
     await broker.close();
     removeLocalFile(dataDirectory);
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  if (!(await waitForHealth(gatewayUrl, 60_000))) {
+    process.stderr.write(
+      `haymaker: the gateway did not answer on ${gatewayUrl} within a minute; see its output above.\n`,
+    );
+    await stop("gateway-timeout");
+    return;
+  }
+  const topics = topology.topics.length;
+  const subscriptions = topology.topics.reduce((n, topic) => n + topic.subscriptions.length, 0);
+  process.stdout.write(
+    [
+      "HayMaker is running on its embedded defaults.",
+      `  gateway   ${gatewayUrl}  (POST /api/execute, GET /api/executions/{id}, GET /api/scenarios)`,
+      `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
+      `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,
+      `  sandbox   ${sandbox.url}  (ARM, Microsoft Graph, token endpoint)`,
+      `            tenant ${sandbox.tenantId}, subscription ${sandbox.subscriptionId}`,
+      `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")}`,
+      `            scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)}`,
+      `  local     ${localFile} (endpoints and HayMaker's sandbox credentials)`,
+      "Stop with Ctrl+C.",
+      "",
+    ].join("\n"),
+  );
 }

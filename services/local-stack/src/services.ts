@@ -14,11 +14,20 @@ export interface ServiceSpec {
   bin: string;
 }
 
-/** The services `make run` starts; each joins as it is built. */
+/** The services `make run` starts: every phase, the projector and the gateway. */
 export const LOCAL_SERVICES: readonly ServiceSpec[] = [
-  { name: "scheduler", packageName: "@haymaker/scheduler", bin: "bin/haymaker-scheduler.js" },
-  { name: "select", packageName: "@haymaker/select", bin: "bin/haymaker-select.js" },
-];
+  "scheduler",
+  "validate",
+  "select",
+  "provision",
+  "deploy",
+  "monitor",
+  "verify-cleanup",
+  "force-cleanup",
+  "report",
+  "projector",
+  "gateway",
+].map((name) => ({ name, packageName: `@haymaker/${name}`, bin: `bin/haymaker-${name}.js` }));
 
 export interface RunningServices {
   stop(): Promise<void>;

@@ -19,8 +19,8 @@ const SchedulerEnv = v.object({
     v.pipe(
       v.string(),
       v.check(
-        isCron,
-        'must be a cron expression such as "0 0,6,12,18 * * *" (minute hour day month weekday, UTC)',
+        (text) => text === "off" || isCron(text),
+        'must be a cron expression such as "0 0,6,12,18 * * *" (minute hour day month weekday, UTC), or "off"',
       ),
     ),
     "0 0,6,12,18 * * *",

@@ -42,6 +42,7 @@ describe("scheduler", () => {
       size: "small",
       duration: "PT8H",
     });
+    expect(schedulerConfig({ ...bus, HAYMAKER_SCHEDULE: "off" }).schedule).toBe("off");
     expect(() =>
       schedulerConfig({
         ...bus,

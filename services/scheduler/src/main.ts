@@ -49,6 +49,20 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(ok ? 0 : 1);
   }
 
+  if (config.schedule === "off") {
+    // Runs happen only when an operator asks; the service stays up so the stack's shape is the same.
+    logger.info("scheduled runs are off (HAYMAKER_SCHEDULE=off)");
+    const idle = setInterval(() => {}, 1 << 30);
+    const stopIdle = async () => {
+      clearInterval(idle);
+      await close();
+      process.exit(0);
+    };
+    process.once("SIGTERM", () => void stopIdle());
+    process.once("SIGINT", () => void stopIdle());
+    return;
+  }
+
   const job = new Cron(config.schedule, { timezone: "UTC", protect: true }, async (self: Cron) => {
     // The time it was due, not when the timer fired, names the run.
     await requestRun(publisher, self.currentRun() ?? new Date(), config, logger);

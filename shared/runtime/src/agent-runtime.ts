@@ -24,6 +24,8 @@ export interface AgentRuntime {
   /** Starts the agent, or finds the one already started under the same name. Returns its reference. */
   start(spec: AgentSpec): Promise<string>;
   status(ref: string): Promise<AgentStatus>;
+  /** Proves agents can be started (the agent program exists, state can be written); throws saying why not. */
+  check(): Promise<void>;
   /** Asks the agent to stop (it gets a grace period to clean up); a no-op once it has ended. */
   stop(ref: string): Promise<void>;
 }

@@ -7,4 +7,5 @@ export {
   type AgentState,
   type AgentStatus,
 } from "./agent-runtime.ts";
+export { agentGraceFromEnv, processRuntimeFromEnv, REFERENCE_AGENT } from "./process/from-env.ts";
 export { ProcessRuntime, type ProcessRuntimeOptions } from "./process/process-runtime.ts";

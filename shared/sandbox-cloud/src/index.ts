@@ -1,4 +1,5 @@
 export { armScope, type SandboxArmClientOptions, sandboxArmClientOptions } from "./arm/client-options.ts";
+export { graphScope } from "./auth/audiences.ts";
 export type { PrincipalRegistration } from "./auth/principals.ts";
 export {
   sandboxAuthenticationPolicy,
@@ -6,4 +7,5 @@ export {
   useSandboxAuthentication,
 } from "./auth/sandbox-auth-policy.ts";
 export { SandboxCredential, type SandboxCredentialOptions } from "./auth/sandbox-credential.ts";
+export type { FaultCategory, FaultOptions } from "./faults.ts";
 export { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "./server.ts";

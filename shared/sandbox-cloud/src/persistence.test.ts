@@ -9,38 +9,75 @@ afterEach(() => {
   for (const dir of directories.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-it("keeps principals and resources across restarts when given a data directory", async () => {
-  const dataDirectory = mkdtempSync(join(tmpdir(), "sandbox-cloud-"));
-  directories.push(dataDirectory);
-  const group = "/subscriptions/s1/resourceGroups/kept";
+function dataDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sandbox-cloud-"));
+  directories.push(dir);
+  return dir;
+}
 
-  const first = await startSandboxCloud({ port: 0, dataDirectory });
-  first.registerPrincipal({ clientId: "app", secret: "x", subscriptionScopes: ["/subscriptions/s1"] });
-  const firstToken = await new SandboxCredential({
-    authorityHost: first.url,
-    tenantId: "t",
+async function token(url: string, tenantId: string): Promise<string> {
+  const credential = new SandboxCredential({
+    authorityHost: url,
+    tenantId,
     clientId: "app",
     clientSecret: "x",
-  }).getToken("https://management.azure.com/.default");
+  });
+  return (await credential.getToken("https://management.azure.com/.default")).token;
+}
+
+it("keeps its generated tenant and subscription, principals and resources across restarts", async () => {
+  const dir = dataDirectory();
+  const first = await startSandboxCloud({ port: 0, dataDirectory: dir });
+  const { tenantId, subscriptionId } = first;
+  expect(tenantId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(subscriptionId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(subscriptionId).not.toBe(tenantId);
+  const group = `/subscriptions/${subscriptionId}/resourceGroups/kept`;
+  first.registerPrincipal({
+    clientId: "app",
+    secret: "x",
+    subscriptionScopes: [`/subscriptions/${subscriptionId}`],
+  });
   const put = await fetch(`${first.url}${group}?api-version=2021-04-01`, {
     method: "PUT",
-    headers: { authorization: `Bearer ${firstToken.token}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${await token(first.url, tenantId)}`,
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ location: "westeurope" }),
   });
   expect(put.status).toBe(201);
   await first.close();
 
-  const second = await startSandboxCloud({ port: 0, dataDirectory });
-  const token = await new SandboxCredential({
-    authorityHost: second.url,
-    tenantId: "t",
-    clientId: "app",
-    clientSecret: "x",
-  }).getToken("https://management.azure.com/.default");
+  const second = await startSandboxCloud({ port: 0, dataDirectory: dir });
+  expect({ tenantId: second.tenantId, subscriptionId: second.subscriptionId }).toEqual({
+    tenantId,
+    subscriptionId,
+  });
   const get = await fetch(`${second.url}${group}?api-version=2021-04-01`, {
-    headers: { authorization: `Bearer ${token.token}` },
+    headers: { authorization: `Bearer ${await token(second.url, tenantId)}` },
   });
   expect(get.status).toBe(200);
   expect(await get.json()).toMatchObject({ name: "kept", location: "westeurope" });
   await second.close();
+});
+
+it("refuses to reopen a data directory as a different subscription", async () => {
+  const dir = dataDirectory();
+  const first = await startSandboxCloud({ port: 0, dataDirectory: dir });
+  await first.close();
+  await expect(
+    startSandboxCloud({
+      port: 0,
+      dataDirectory: dir,
+      subscriptionId: "00000000-0000-0000-0000-00000000abcd",
+    }),
+  ).rejects.toThrow(/belongs to subscriptionId/);
+  const again = await startSandboxCloud({
+    port: 0,
+    dataDirectory: dir,
+    subscriptionId: first.subscriptionId,
+  });
+  expect(again.tenantId).toBe(first.tenantId);
+  await again.close();
 });

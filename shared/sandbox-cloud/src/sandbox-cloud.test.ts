@@ -31,7 +31,7 @@ function armClient(clientId: string, clientSecret: string): ResourceManagementCl
 }
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud({ port: 0 });
+  cloud = await startSandboxCloud({ port: 0, tenantId, subscriptionId });
   cloud.registerPrincipal({
     clientId: "admin-app",
     secret: "s3cret",

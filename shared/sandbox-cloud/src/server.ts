@@ -1,38 +1,97 @@
-// Starts the sandbox cloud: the token endpoint and the ARM surface on one loopback port.
+// Starts the sandbox cloud: the token endpoint, Microsoft Graph (/v1.0) and ARM on one loopback port.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { handleArmRequest } from "./arm/dispatch.ts";
+import { Callers } from "./auth/callers.ts";
 import { type PrincipalRegistration, Principals } from "./auth/principals.ts";
 import { registerTokenRoute } from "./auth/token-route.ts";
+import { Authorizer } from "./authorization/authorizer.ts";
+import { type FaultOptions, Faults } from "./faults.ts";
+import { handleGraphRequest } from "./graph/dispatch.ts";
 import { ActivityStore } from "./store/activity-store.ts";
+import { ApplicationStore } from "./store/application-store.ts";
+import { DirectoryAuditStore } from "./store/directory-audit-store.ts";
 import { openDatabase } from "./store/open-database.ts";
+import { ProviderStore } from "./store/provider-store.ts";
 import { ResourceStore } from "./store/resource-store.ts";
+import { RoleAssignmentStore } from "./store/role-assignment-store.ts";
+import { loadIdentity } from "./store/sandbox-identity.ts";
+import { ServicePrincipalStore } from "./store/service-principal-store.ts";
 
 export interface SandboxCloudOptions {
   /** 0 picks a free port. */
   port?: number;
   /** Keep state in `<dataDirectory>/sandbox-cloud.sqlite`; in memory when left out. */
   dataDirectory?: string;
+  /** The tenant to answer as. Generated once (and kept in the data directory) when left out. */
+  tenantId?: string;
+  /** The one subscription ARM serves. Generated once (and kept in the data directory) when left out. */
+  subscriptionId?: string;
+  /** Fail a share of management calls on purpose; see FaultOptions. */
+  faults?: FaultOptions;
 }
 
 export interface SandboxCloud {
-  /** `http://127.0.0.1:<port>`: both the ARM endpoint and the token authority host. */
+  /** `http://127.0.0.1:<port>`: the ARM endpoint, the Graph base URL and the token authority host. */
   url: string;
+  tenantId: string;
+  subscriptionId: string;
+  /** Registers (or updates) a bootstrap principal: HayMaker's own identity. */
   registerPrincipal(registration: PrincipalRegistration): void;
+  /** Replaces the fault configuration; undefined turns faults off. */
+  setFaults(faults: FaultOptions | undefined): void;
   close(): Promise<void>;
 }
 
 export async function startSandboxCloud(options: SandboxCloudOptions = {}): Promise<SandboxCloud> {
+  // Validated before anything is opened, so a bad configuration leaks nothing.
+  const faults = new Faults(options.faults);
   const db = openDatabase(options.dataDirectory);
+  let identity: ReturnType<typeof loadIdentity>;
+  try {
+    identity = loadIdentity(db, {
+      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+      ...(options.subscriptionId === undefined ? {} : { subscriptionId: options.subscriptionId }),
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const principals = new Principals(db);
-  const resources = new ResourceStore(db);
-  const activity = new ActivityStore(db);
+  const applications = new ApplicationStore(db, "haymaker-sandbox.onmicrosoft.com");
+  const servicePrincipals = new ServicePrincipalStore(db, identity.tenantId);
+  const callers = new Callers(principals, applications, servicePrincipals);
+  const assignments = new RoleAssignmentStore(db);
   let url = "";
+  const baseUrl = () => url;
 
   const app = new Hono();
-  registerTokenRoute(app, principals);
-  app.all("*", (c) => handleArmRequest(c, { db, principals, resources, activity, baseUrl: () => url }));
+  registerTokenRoute(app, { tenantId: identity.tenantId, principals, applications, servicePrincipals });
+  const graph = {
+    callers,
+    principals,
+    applications,
+    servicePrincipals,
+    audits: new DirectoryAuditStore(db),
+    faults,
+    baseUrl,
+  };
+  app.all("/v1.0/*", (c) => handleGraphRequest(c, graph));
+  const arm = {
+    db,
+    identity,
+    callers,
+    authorizer: new Authorizer(assignments),
+    resources: new ResourceStore(db),
+    assignments,
+    servicePrincipals,
+    providers: new ProviderStore(db),
+    activity: new ActivityStore(db, identity.tenantId),
+    faults,
+    baseUrl,
+  };
+  app.all("*", (c) => handleArmRequest(c, arm));
   app.onError((error, c) =>
     // Never a stack trace on the wire; the envelope is enough for the SDK to raise a RestError.
     c.json({ error: { code: "InternalServerError", message: error.message } }, 500),
@@ -47,7 +106,10 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
 
   return {
     url,
+    tenantId: identity.tenantId,
+    subscriptionId: identity.subscriptionId,
     registerPrincipal: (registration) => principals.register(registration),
+    setFaults: (next) => faults.configure(next),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {

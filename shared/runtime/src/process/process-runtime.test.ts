@@ -111,4 +111,14 @@ describe("the local agent runtime (supervised child processes)", () => {
     await expect(runtime.status("/subscriptions/x")).rejects.toThrow(/not a local agent reference/);
     await expect(runtime.start({ name: "Bad Name", env: {} })).rejects.toThrow(/lowercase/);
   });
+
+  it("checks that agents can be started: a missing agent program is named", async () => {
+    await expect(runtime.check()).resolves.toBeUndefined();
+    const missing = new ProcessRuntime({
+      directory,
+      command: process.execPath,
+      args: [join(directory, "no-agent.js")],
+    });
+    await expect(missing.check()).rejects.toThrow(/agent program .*no-agent\.js does not exist/);
+  });
 });

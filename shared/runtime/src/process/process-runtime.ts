@@ -1,7 +1,8 @@
 // The local agent runtime: each agent is a child process under a small supervisor, detached from the service
 // that started it, and known by a state file under the data directory.
 import { spawn } from "node:child_process";
-import { linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { constants, linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentNotFoundError, type AgentRuntime, type AgentSpec, type AgentStatus } from "../agent-runtime.ts";
@@ -85,6 +86,19 @@ export class ProcessRuntime implements AgentRuntime {
     );
     supervisor.unref();
     return ref;
+  }
+
+  async check(): Promise<void> {
+    await access(this.#options.directory, constants.W_OK).catch(() => {
+      throw new Error(`the agent state directory ${this.#options.directory} is not writable`);
+    });
+    // The program, and a script it runs (the reference agent is `node <bin>`), must both be there.
+    for (const file of [this.#options.command, ...this.#options.args.slice(0, 1)]) {
+      if (!file.includes("/")) continue;
+      await access(file, constants.R_OK).catch(() => {
+        throw new Error(`the agent program ${file} does not exist or cannot be read`);
+      });
+    }
   }
 
   async status(ref: string): Promise<AgentStatus> {

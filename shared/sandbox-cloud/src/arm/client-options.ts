@@ -1,6 +1,8 @@
 // The options that point an ARM SDK client at the sandbox. allowInsecureConnection is required: the
 // bearer-token policy refuses to send a token over plain http otherwise.
-export const armScope = "https://management.azure.com/.default";
+import { armScope } from "../auth/audiences.ts";
+
+export { armScope };
 
 export interface SandboxArmClientOptions {
   endpoint: string;

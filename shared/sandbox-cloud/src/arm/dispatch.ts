@@ -1,45 +1,41 @@
-// The ARM front door: authenticate, require api-version, check the principal's scope, route, and record
-// the call. Order follows ARM: 401 before 400 before 403 before the resource provider answers.
+// The ARM front door: authenticate, require api-version, check the subscription, authorize, maybe inject
+// a fault, route, and record the call. Order follows ARM: 401 before 400 before 404 (subscription)
+// before 403 before the resource provider answers.
 import { randomUUID } from "node:crypto";
-import type { DatabaseSync } from "node:sqlite";
 import type { Context } from "hono";
-import { type Principal, type Principals, scopeCovers } from "../auth/principals.ts";
-import type { ActivityStore } from "../store/activity-store.ts";
-import type { ResourceStore } from "../store/resource-store.ts";
-import { activityScope, listActivity } from "./activity-log.ts";
-import { intendedOperation } from "./intended-operation.ts";
+import { isArmAudience } from "../auth/audiences.ts";
+import type { Caller } from "../auth/callers.ts";
+import { activityScope } from "./activity-log.ts";
+import type { ArmDeps } from "./arm-deps.ts";
+import { type IntendedOperation, intendedOperation } from "./intended-operation.ts";
 import { type ArmTarget, parseArmPath } from "./path.ts";
-import { handleResourceGroup, listResourceGroups } from "./resource-groups.ts";
-import { handleResource, listResources } from "./resources.ts";
 import { type ArmResult, armError } from "./result.ts";
+import { routeArmRequest, type Visibility } from "./route.ts";
 
-export interface ArmDeps {
-  db: DatabaseSync;
-  principals: Principals;
-  resources: ResourceStore;
-  activity: ActivityStore;
-  baseUrl: () => string;
-}
+export type { ArmDeps } from "./arm-deps.ts";
 
-// Polls and Activity Log reads are bookkeeping, not management activity; recording them would bury
-// the agents' own calls.
-const unrecorded = new Set<ArmTarget["kind"]>(["activityLog", "operationStatus", "operationResult"]);
+// Polls and Activity Log reads are bookkeeping, not management activity: recording them would bury the
+// agents' own calls, and faulting them would test the SDK's poller rather than HayMaker.
+const bookkeeping = new Set<ArmTarget["kind"]>(["activityLog", "operationStatus", "operationResult"]);
 
 export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Response> {
   const url = new URL(c.req.url);
   const method = c.req.method.toUpperCase();
   const target = parseArmPath(url.pathname);
   const intended = intendedOperation(target, method);
-  const principal = authenticate(c.req.header("authorization"), deps.principals);
+  const caller = deps.callers.fromAuthorization(c.req.header("authorization"));
 
-  const result = await decide(c, deps, target, method, url, principal, intended);
-  if (target.kind !== "unknown" && !unrecorded.has(target.kind)) {
+  const result = await decide(c, deps, target, method, url, caller, intended);
+  const subscriptionId = "subscriptionId" in target ? target.subscriptionId : undefined;
+  const ours = subscriptionId?.toLowerCase() === deps.identity.subscriptionId.toLowerCase();
+  if (ours && !bookkeeping.has(target.kind)) {
     deps.activity.record({
       operationName: result.operationName,
-      caller: principal?.clientId ?? "",
+      caller: caller?.clientId ?? "",
+      ...(caller?.objectId === undefined ? {} : { callerObjectId: caller.objectId }),
       resourceId: result.resourceId,
-      subscriptionId: target.subscriptionId,
-      ...("group" in target ? { resourceGroupName: target.group } : {}),
+      subscriptionId: deps.identity.subscriptionId,
+      ...groupOf(result.resourceId),
       httpMethod: method,
       status: result.status,
       timestamp: new Date(),
@@ -54,16 +50,25 @@ async function decide(
   target: ArmTarget,
   method: string,
   url: URL,
-  principal: Principal | undefined,
-  intended: { name: string; scope: string },
+  caller: Caller | undefined,
+  intended: IntendedOperation,
 ): Promise<ArmResult> {
-  const fail = (status: number, code: string, message: string) =>
-    armError(status, code, message, intended.name, intended.scope);
+  const fail = (status: number, code: string, message: string, headers?: Record<string, string>) => ({
+    ...armError(status, code, message, intended.name, intended.scope),
+    ...(headers === undefined ? {} : { headers }),
+  });
 
-  if (principal === undefined) {
+  if (caller === undefined) {
     return c.req.header("authorization") === undefined
       ? fail(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
       : fail(401, "InvalidAuthenticationToken", "The access token is invalid or has expired.");
+  }
+  if (!isArmAudience(caller.audience)) {
+    return fail(
+      401,
+      "InvalidAuthenticationToken",
+      `The access token has been obtained for wrong audience or resource '${caller.audience}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+    );
   }
   if (!url.searchParams.get("api-version")) {
     return fail(
@@ -72,72 +77,85 @@ async function decide(
       "The api-version query parameter (?api-version=) is required for all requests.",
     );
   }
+  if ("subscriptionId" in target && target.subscriptionId !== undefined) {
+    if (target.subscriptionId.toLowerCase() !== deps.identity.subscriptionId.toLowerCase()) {
+      return fail(
+        404,
+        "SubscriptionNotFound",
+        `The subscription '${target.subscriptionId}' could not be found.`,
+      );
+    }
+  }
   if (target.kind === "unknown") {
     return fail(404, "InvalidResourceType", `The sandbox cloud does not serve '${url.pathname}'.`);
   }
-  const filter = url.searchParams.get("$filter") ?? undefined;
-  // Operation polls carry unguessable ids and must work for group-scoped principals deleting their own
-  // group, so only the Activity Log and ordinary targets are scope-checked.
-  const scope = target.kind === "activityLog" ? activityScope(target.subscriptionId, filter) : intended.scope;
-  const polling = target.kind === "operationStatus" || target.kind === "operationResult";
-  if (!polling && !scopeCovers(principal.scopes, scope)) {
+
+  const visibility = authorize(deps, target, caller, intended, url.searchParams.get("$filter") ?? undefined);
+  if (visibility === "denied") {
+    const scope =
+      target.kind === "activityLog"
+        ? activityScope(target.subscriptionId, url.searchParams.get("$filter") ?? undefined)
+        : intended.scope;
+    const who =
+      caller.objectId === undefined
+        ? `'${caller.clientId}'`
+        : `'${caller.clientId}' with object id '${caller.objectId}'`;
     return fail(
       403,
       "AuthorizationFailed",
-      `The client '${principal.clientId}' does not have authorization to perform action '${intended.name}' over scope '${scope}' or the scope is invalid.`,
+      `The client ${who} does not have authorization to perform action '${intended.name}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     );
   }
 
   const body = await readBody(c, method);
   if (body === "invalid") return fail(400, "InvalidRequestContent", "The request content was invalid JSON.");
-  const newOperationId = () => {
-    const id = randomUUID();
-    deps.db.prepare("INSERT INTO operations (id, status) VALUES (?, 'Succeeded')").run(id);
-    return id;
-  };
-  const baseUrl = deps.baseUrl();
 
+  if (!bookkeeping.has(target.kind)) {
+    const fault = deps.faults.draw(intended.category);
+    if (fault !== undefined) return fail(fault.status, fault.code, fault.message, fault.headers);
+  }
+  return routeArmRequest(deps, { target, method, url, body, caller, intended, visibility });
+}
+
+/**
+ * "denied", or what the caller may see. A caller refused the list action at the list's scope but holding
+ * grants below it gets the list filtered to what it may read, as ARM does for resource groups.
+ */
+function authorize(
+  deps: ArmDeps,
+  target: ArmTarget,
+  caller: Caller,
+  intended: IntendedOperation,
+  filter: string | undefined,
+): Visibility | "denied" {
+  const { authorizer } = deps;
   switch (target.kind) {
-    case "resourceGroups":
-      return method === "GET"
-        ? listResourceGroups(deps.resources, target.subscriptionId, filter)
-        : fail(405, "MethodNotAllowed", `${method} is not supported here.`);
-    case "resourceGroup":
-      return handleResourceGroup(deps.resources, { method, ...target, body, baseUrl, newOperationId });
-    case "subscriptionResources":
-    case "groupResources": {
-      if (method !== "GET") return fail(405, "MethodNotAllowed", `${method} is not supported here.`);
-      if (target.kind === "groupResources" && !deps.resources.getGroup(intended.scope)) {
-        return fail(404, "ResourceGroupNotFound", `Resource group '${target.group}' could not be found.`);
-      }
-      return listResources(deps.resources, intended.scope, intended.name, filter);
-    }
-    case "resource":
-      return handleResource(deps.resources, { method, ...target, body, baseUrl, newOperationId });
-    case "activityLog":
-      return listActivity(deps.activity, target.subscriptionId, filter);
     case "operationStatus":
-    case "operationResult": {
-      const known = deps.db.prepare("SELECT status FROM operations WHERE id = ?").get(target.operationId);
-      if (known === undefined)
-        return fail(404, "OperationNotFound", `Operation '${target.operationId}' not found.`);
-      // The SDK checks poll responses against the initial call's expected statuses (200/202 for a group
-      // delete), so a finished operation answers 200, not 204.
-      return target.kind === "operationResult"
-        ? { status: 200, operationName: intended.name, resourceId: intended.scope }
-        : {
-            status: 200,
-            body: { id: target.operationId, name: target.operationId, status: "Succeeded" },
-            operationName: intended.name,
-            resourceId: intended.scope,
-          };
-    }
+    case "operationResult":
+      // Poll URLs carry unguessable ids and must work for a group-scoped principal deleting its own group.
+      return "all";
+    case "activityLog":
+      return authorizer.allows(caller, intended.name, activityScope(target.subscriptionId, filter))
+        ? "all"
+        : "denied";
+    case "roleDefinition":
+    case "roleDefinitions":
+      // Every built-in role can read role definitions; any grant at all is enough.
+      return authorizer.hasGrantWithin(caller, "") ? "all" : "denied";
+    case "subscription":
+    case "subscriptions":
+      return "all";
+    default:
+      if (authorizer.allows(caller, intended.name, intended.scope)) return "all";
+      if (intended.category === "list" && authorizer.hasGrantWithin(caller, intended.scope))
+        return "readable";
+      return "denied";
   }
 }
 
-function authenticate(header: string | undefined, principals: Principals): Principal | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  return match?.[1] === undefined ? undefined : principals.authenticate(match[1]);
+function groupOf(resourceId: string): { resourceGroupName?: string } {
+  const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(resourceId)?.[1];
+  return group === undefined ? {} : { resourceGroupName: group };
 }
 
 async function readBody(

@@ -55,4 +55,34 @@ describe("parseArmPath", () => {
     expect(parseArmPath("/tenants").kind).toBe("unknown");
     expect(parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage`).kind).toBe("unknown");
   });
+
+  it("finds role assignments and definitions at any scope, and providers", () => {
+    const account = `${s}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a`;
+    expect(parseArmPath(`${account}/providers/Microsoft.Authorization/roleAssignments/ra1`)).toEqual({
+      kind: "roleAssignment",
+      subscriptionId: "sub1",
+      scope: account,
+      name: "ra1",
+    });
+    expect(parseArmPath(`${s}/resourceGroups/rg/providers/microsoft.authorization/roleassignments`)).toEqual({
+      kind: "roleAssignments",
+      subscriptionId: "sub1",
+      scope: `${s}/resourceGroups/rg`,
+    });
+    expect(parseArmPath("/providers/Microsoft.Authorization/roleDefinitions/r1")).toEqual({
+      kind: "roleDefinition",
+      scope: "",
+      roleId: "r1",
+    });
+    expect(parseArmPath("/providers/Microsoft.Authorization/roleAssignments/x").kind).toBe("unknown");
+    expect(parseArmPath(`${s}/providers/Microsoft.Storage`)).toEqual({
+      kind: "provider",
+      subscriptionId: "sub1",
+      namespace: "Microsoft.Storage",
+    });
+    expect(parseArmPath(`${s}/providers/Microsoft.Storage/register`)).toMatchObject({ action: "register" });
+    expect(parseArmPath(`${s}/providers`).kind).toBe("providers");
+    expect(parseArmPath(`${s}`).kind).toBe("subscription");
+    expect(parseArmPath("/subscriptions").kind).toBe("subscriptions");
+  });
 });

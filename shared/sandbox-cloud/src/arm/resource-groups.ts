@@ -78,7 +78,12 @@ export function handleResourceGroup(store: ResourceStore, req: GroupRequest): Ar
   }
 }
 
-export function listResourceGroups(store: ResourceStore, subscriptionId: string, filter?: string): ArmResult {
+export function listResourceGroups(
+  store: ResourceStore,
+  subscriptionId: string,
+  filter: string | undefined,
+  visible: (group: ArmResource) => boolean,
+): ArmResult {
   const scope = `/subscriptions/${subscriptionId}`;
   const match = resourceFilter(filter);
   if (typeof match === "string") {
@@ -86,7 +91,7 @@ export function listResourceGroups(store: ResourceStore, subscriptionId: string,
   }
   return {
     status: 200,
-    body: { value: store.listGroups(subscriptionId).filter(match) },
+    body: { value: store.listGroups(subscriptionId).filter((g) => match(g) && visible(g)) },
     operationName: `${op}/read`,
     resourceId: scope,
   };

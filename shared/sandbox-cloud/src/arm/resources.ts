@@ -131,14 +131,15 @@ export function listResources(
   store: ResourceStore,
   scope: string,
   operationName: string,
-  filter?: string,
+  filter: string | undefined,
+  visible: (resource: ArmResource) => boolean,
 ): ArmResult {
   const match = resourceFilter(filter);
   if (typeof match === "string")
     return armError(400, "InvalidFilterInQueryString", match, operationName, scope);
   return {
     status: 200,
-    body: { value: store.listUnder(scope).filter(match) },
+    body: { value: store.listUnder(scope).filter((r) => match(r) && visible(r)) },
     operationName,
     resourceId: scope,
   };

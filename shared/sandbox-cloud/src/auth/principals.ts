@@ -1,18 +1,25 @@
-// Registered principals and the opaque bearer tokens issued to them. Tokens are random strings looked up
-// here on every ARM call, so revoking a principal (later, via Graph) takes effect at once.
+// Bootstrap principals (registered in-process: HayMaker's own identity) and the opaque bearer tokens
+// issued to any client. Tokens are random strings looked up on every call, which is what lets the
+// sandbox revoke them at once.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 
 export interface PrincipalRegistration {
   clientId: string;
   secret: string;
-  /** ARM scopes the principal may act in: `/subscriptions/{id}` or `/subscriptions/{id}/resourceGroups/{rg}`. */
+  /**
+   * ARM scopes the principal may act in, as Owner: `/subscriptions/{id}` or
+   * `/subscriptions/{id}/resourceGroups/{rg}`.
+   */
   subscriptionScopes: string[];
+  /** May call Microsoft Graph to manage applications and service principals. */
+  directoryWriter?: boolean;
 }
 
-export interface Principal {
+export interface BootstrapPrincipal {
   clientId: string;
   scopes: string[];
+  directoryWriter: boolean;
 }
 
 export interface IssuedToken {
@@ -32,34 +39,56 @@ export class Principals {
   register(registration: PrincipalRegistration): void {
     this.#db
       .prepare(
-        "INSERT INTO principals (client_id, secret, scopes) VALUES (?, ?, ?) " +
-          "ON CONFLICT (client_id) DO UPDATE SET secret = excluded.secret, scopes = excluded.scopes",
+        "INSERT INTO principals (client_id, secret, scopes, directory_writer) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (client_id) DO UPDATE SET secret = excluded.secret, scopes = excluded.scopes, " +
+          "directory_writer = excluded.directory_writer",
       )
-      .run(registration.clientId, registration.secret, JSON.stringify(registration.subscriptionScopes));
+      .run(
+        registration.clientId,
+        registration.secret,
+        JSON.stringify(registration.subscriptionScopes),
+        registration.directoryWriter === true ? 1 : 0,
+      );
   }
 
-  /** Returns undefined for an unknown client or a wrong secret, without saying which. */
-  issueToken(clientId: string, secret: string, now = Date.now()): IssuedToken | undefined {
+  bootstrap(clientId: string): BootstrapPrincipal | undefined {
+    const row = this.#db
+      .prepare("SELECT client_id, scopes, directory_writer FROM principals WHERE client_id = ?")
+      .get(clientId) as { client_id: string; scopes: string; directory_writer: number } | undefined;
+    if (row === undefined) return undefined;
+    return {
+      clientId: row.client_id,
+      scopes: JSON.parse(row.scopes) as string[],
+      directoryWriter: row.directory_writer === 1,
+    };
+  }
+
+  /** Undefined for an unknown bootstrap client; false for a wrong secret. */
+  checkBootstrapSecret(clientId: string, secret: string): boolean | undefined {
     const row = this.#db.prepare("SELECT secret FROM principals WHERE client_id = ?").get(clientId) as
       | { secret: string }
       | undefined;
-    if (row === undefined || !sameSecret(row.secret, secret)) return undefined;
+    return row === undefined ? undefined : sameSecret(row.secret, secret);
+  }
+
+  issueToken(clientId: string, audience: string, now = Date.now()): IssuedToken {
     const accessToken = randomBytes(32).toString("base64url");
     this.#db
-      .prepare("INSERT INTO tokens (token, client_id, expires_at) VALUES (?, ?, ?)")
-      .run(accessToken, clientId, now + tokenLifetimeSeconds * 1000);
+      .prepare("INSERT INTO tokens (token, client_id, audience, expires_at) VALUES (?, ?, ?, ?)")
+      .run(accessToken, clientId, audience, now + tokenLifetimeSeconds * 1000);
     return { accessToken, expiresInSeconds: tokenLifetimeSeconds };
   }
 
-  authenticate(accessToken: string, now = Date.now()): Principal | undefined {
+  /** The client and audience a live token was issued for. */
+  tokenOwner(accessToken: string, now = Date.now()): { clientId: string; audience: string } | undefined {
     const row = this.#db
-      .prepare(
-        "SELECT p.client_id AS clientId, p.scopes AS scopes FROM tokens t " +
-          "JOIN principals p ON p.client_id = t.client_id WHERE t.token = ? AND t.expires_at > ?",
-      )
-      .get(accessToken, now) as { clientId: string; scopes: string } | undefined;
-    if (row === undefined) return undefined;
-    return { clientId: row.clientId, scopes: JSON.parse(row.scopes) as string[] };
+      .prepare("SELECT client_id, audience FROM tokens WHERE token = ? AND expires_at > ?")
+      .get(accessToken, now) as { client_id: string; audience: string } | undefined;
+    return row === undefined ? undefined : { clientId: row.client_id, audience: row.audience };
+  }
+
+  revokeTokens(clientId: string): void {
+    this.#db.prepare("DELETE FROM tokens WHERE client_id = ?").run(clientId);
   }
 }
 
@@ -67,13 +96,4 @@ function sameSecret(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** ARM ids are case-insensitive; a scope covers itself and everything below it. */
-export function scopeCovers(scopes: string[], target: string): boolean {
-  const t = target.toLowerCase();
-  return scopes.some((scope) => {
-    const s = scope.toLowerCase().replace(/\/+$/, "");
-    return t === s || t.startsWith(`${s}/`);
-  });
 }

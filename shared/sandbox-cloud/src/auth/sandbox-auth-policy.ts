@@ -7,7 +7,7 @@ import {
   type Pipeline,
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
-import { armScope } from "../arm/client-options.ts";
+import { armScope } from "./audiences.ts";
 
 export const sandboxAuthenticationPolicyName = "sandboxAuthenticationPolicy";
 

@@ -1,27 +1,19 @@
 // The Entra client-credentials token endpoint, shaped like login.microsoftonline.com so the same
-// credential code talks to either. Errors use the OAuth error body, not the ARM envelope.
+// credential code talks to either. Errors use the OAuth error body, not the ARM envelope. Never faulted:
+// fault injection is about the management plane, not about whether a test can sign in.
 import type { Hono } from "hono";
-import type { Principals } from "./principals.ts";
+import { type ClientCredentialsDeps, grantClientCredentials } from "./client-credentials.ts";
 
-export function registerTokenRoute(app: Hono, principals: Principals): void {
+export function registerTokenRoute(app: Hono, deps: ClientCredentialsDeps): void {
   app.post("/:tenantId/oauth2/v2.0/token", async (c) => {
     const form = new URLSearchParams(await c.req.text());
-    if (form.get("grant_type") !== "client_credentials") {
-      return c.json(
-        { error: "unsupported_grant_type", error_description: "Only client_credentials is supported." },
-        400,
-      );
-    }
-    const clientId = form.get("client_id") ?? "";
-    const issued = principals.issueToken(clientId, form.get("client_secret") ?? "");
-    if (issued === undefined) {
-      return c.json({ error: "invalid_client", error_description: "Invalid client id or secret." }, 401);
-    }
+    const result = grantClientCredentials(deps, c.req.param("tenantId"), form);
+    if ("body" in result) return c.json(result.body, result.status);
     return c.json({
       token_type: "Bearer",
-      expires_in: issued.expiresInSeconds,
-      ext_expires_in: issued.expiresInSeconds,
-      access_token: issued.accessToken,
+      expires_in: result.expiresInSeconds,
+      ext_expires_in: result.expiresInSeconds,
+      access_token: result.accessToken,
     });
   });
 }

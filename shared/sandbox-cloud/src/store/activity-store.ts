@@ -1,12 +1,15 @@
 // The call record behind the Activity Log endpoint. Rows keep the EventData JSON as returned, plus the
-// columns the Activity Log filter can select on.
+// columns the Activity Log filter selects on most; the rest is matched on the JSON itself.
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { DatabaseSync } from "node:sqlite";
 
 export interface ActivityRecord {
   operationName: string;
+  /** The caller's client (application) id; empty when the call was not authenticated. */
   caller: string;
+  /** The caller's service principal object id, when it has one. */
+  callerObjectId?: string;
   resourceId: string;
   subscriptionId: string;
   resourceGroupName?: string;
@@ -23,13 +26,22 @@ export interface ActivityQuery {
   resourceUri?: string;
   resourceProvider?: string;
   correlationId?: string;
+  caller?: string;
+}
+
+export interface ActivityPage {
+  events: Record<string, unknown>[];
+  /** Opaque position of the next page; undefined on the last page. */
+  next?: string;
 }
 
 export class ActivityStore {
   readonly #db: DatabaseSync;
+  readonly #tenantId: string;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, tenantId: string) {
     this.#db = db;
+    this.#tenantId = tenantId;
   }
 
   record(entry: ActivityRecord): void {
@@ -41,7 +53,13 @@ export class ActivityStore {
     const body = {
       authorization: { action: entry.operationName, scope: entry.resourceId },
       caller: entry.caller,
-      claims: { appid: entry.caller },
+      claims: {
+        appid: entry.caller,
+        "http://schemas.microsoft.com/identity/claims/tenantid": this.#tenantId,
+        ...(entry.callerObjectId === undefined
+          ? {}
+          : { "http://schemas.microsoft.com/identity/claims/objectidentifier": entry.callerObjectId }),
+      },
       channels: "Operation",
       correlationId,
       eventDataId,
@@ -58,11 +76,12 @@ export class ActivityStore {
       resourceId: entry.resourceId,
       status: { value: status, localizedValue: status },
       subStatus: { value: httpStatusName(entry.status), localizedValue: httpStatusName(entry.status) },
-      properties: { statusCode: httpStatusName(entry.status) },
+      // statusCode is Azure's spelling ("Created"); httpStatusCode is the sandbox's numeric addition.
+      properties: { statusCode: httpStatusName(entry.status), httpStatusCode: String(entry.status) },
       eventTimestamp: timestamp,
       submissionTimestamp: timestamp,
       subscriptionId: entry.subscriptionId,
-      tenantId: "",
+      tenantId: this.#tenantId,
     };
     this.#db
       .prepare("INSERT INTO activity (event_timestamp, subscription_id, group_key, body) VALUES (?, ?, ?, ?)")
@@ -74,31 +93,40 @@ export class ActivityStore {
       );
   }
 
-  query(q: ActivityQuery): Record<string, unknown>[] {
+  /** Newest first, `pageSize` at a time; pass the previous page's `next` to continue. */
+  query(q: ActivityQuery, pageSize: number, after?: string): ActivityPage {
+    const before = after === undefined ? Number.MAX_SAFE_INTEGER : Number(after);
+    const text = (value: string | undefined) => value?.toLowerCase() ?? null;
     // ISO-8601 UTC timestamps compare correctly as text once normalised.
     const rows = this.#db
       .prepare(
-        "SELECT body FROM activity WHERE subscription_id = ? AND event_timestamp >= ? AND event_timestamp <= ? " +
-          "AND (? IS NULL OR group_key = ?) ORDER BY seq DESC",
+        "SELECT seq, body FROM activity WHERE seq < $before AND subscription_id = $subscription " +
+          "AND event_timestamp >= $from AND event_timestamp <= $to " +
+          "AND ($group IS NULL OR group_key = $group) " +
+          "AND ($uri IS NULL OR lower(json_extract(body, '$.resourceId')) = $uri) " +
+          "AND ($provider IS NULL OR lower(json_extract(body, '$.resourceProviderName.value')) = $provider) " +
+          "AND ($correlation IS NULL OR json_extract(body, '$.correlationId') = $correlation) " +
+          "AND ($caller IS NULL OR lower(json_extract(body, '$.caller')) = $caller) " +
+          "ORDER BY seq DESC LIMIT $limit",
       )
-      .all(
-        q.subscriptionId.toLowerCase(),
-        q.from,
-        q.to ?? "9999-12-31T23:59:59.999Z",
-        q.resourceGroupName?.toLowerCase() ?? null,
-        q.resourceGroupName?.toLowerCase() ?? null,
-      );
-    return rows
-      .map((row) => JSON.parse((row as { body: string }).body) as Record<string, unknown>)
-      .filter(
-        (event) =>
-          (q.resourceUri === undefined ||
-            String(event.resourceId).toLowerCase() === q.resourceUri.toLowerCase()) &&
-          (q.resourceProvider === undefined ||
-            String((event.resourceProviderName as { value: string }).value).toLowerCase() ===
-              q.resourceProvider.toLowerCase()) &&
-          (q.correlationId === undefined || event.correlationId === q.correlationId),
-      );
+      .all({
+        before,
+        subscription: q.subscriptionId.toLowerCase(),
+        from: q.from,
+        to: q.to ?? "9999-12-31T23:59:59.999Z",
+        group: text(q.resourceGroupName),
+        uri: text(q.resourceUri),
+        provider: text(q.resourceProvider),
+        correlation: q.correlationId ?? null,
+        caller: text(q.caller),
+        limit: pageSize + 1,
+      }) as { seq: number; body: string }[];
+    const page = rows.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      events: page.map((row) => JSON.parse(row.body) as Record<string, unknown>),
+      ...(rows.length > pageSize && last !== undefined ? { next: String(last.seq) } : {}),
+    };
   }
 }
 

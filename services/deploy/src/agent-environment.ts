@@ -1,0 +1,58 @@
+// The environment an agent starts with: everything it needs to perform its scenario, and nothing of the
+// service that starts it. This is the agent contract's input side (docs/agent-contract.md); the reference
+// agent in services/agent reads exactly these variables.
+import type { EventOf } from "@haymaker/contracts";
+
+/** What every agent gets from deploy's own settings, the same for all agents. */
+export interface AgentSettings {
+  /** Absolute: the agent may run in another working directory. */
+  scenariosDirectory: string;
+  /** Left out in Azure, where the agent uses the public cloud's endpoints. */
+  armEndpoint?: string;
+  authorityHost?: string;
+  /**
+   * How the agent reaches the bus to send its telemetry: HAYMAKER_SERVICEBUS_CONNECTION_STRING or
+   * HAYMAKER_SERVICEBUS_NAMESPACE. Locally that is deploy's own connection; in Azure the agent should get a
+   * narrower one of its own (send on agent-telemetry only), which the Container Apps runtime will provide.
+   */
+  bus: { HAYMAKER_SERVICEBUS_CONNECTION_STRING: string } | { HAYMAKER_SERVICEBUS_NAMESPACE: string };
+  logLevel: string;
+  /** ISO 8601 duration the agent keeps free before its deadline for cleanup; the agent's default if unset. */
+  cleanupReserve?: string;
+}
+
+/** The subscription an ARM id lies in. */
+export function subscriptionOf(armId: string): string {
+  const match = /^\/subscriptions\/([^/]+)\//i.exec(armId);
+  if (!match?.[1]) throw new Error(`"${armId.slice(0, 120)}" is not an ARM id inside a subscription`);
+  return match[1];
+}
+
+export function agentEnvironment(
+  provisioned: EventOf<"identity.provisioned">["data"],
+  secret: string,
+  settings: AgentSettings,
+): Record<string, string> {
+  const { identity } = provisioned;
+  // Every role is scoped to the agent's group (the contract checks it), so any of them names its subscription.
+  const scope = provisioned.roles[0]?.scope ?? "";
+  return {
+    HAYMAKER_RUN_ID: provisioned.runId,
+    HAYMAKER_AGENT_ID: provisioned.agentId,
+    HAYMAKER_SCENARIO_ID: provisioned.scenarioId,
+    HAYMAKER_SCENARIOS_DIR: settings.scenariosDirectory,
+    HAYMAKER_SUBSCRIPTION_ID: subscriptionOf(scope),
+    HAYMAKER_RESOURCE_GROUP: provisioned.resourceGroup,
+    HAYMAKER_DEADLINE: provisioned.deadline,
+    // The run's own tags only: the agent adds HayMaker's haymaker-* tags itself, and refuses them here.
+    HAYMAKER_TAGS: JSON.stringify(provisioned.tags),
+    AZURE_TENANT_ID: identity.tenantId,
+    AZURE_CLIENT_ID: identity.appId,
+    AZURE_CLIENT_SECRET: secret,
+    ...(settings.armEndpoint ? { HAYMAKER_ARM_ENDPOINT: settings.armEndpoint } : {}),
+    ...(settings.authorityHost ? { HAYMAKER_AUTHORITY_HOST: settings.authorityHost } : {}),
+    ...settings.bus,
+    HAYMAKER_LOG_LEVEL: settings.logLevel,
+    ...(settings.cleanupReserve ? { HAYMAKER_CLEANUP_RESERVE: settings.cleanupReserve } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+// deploy's settings: where secrets live, the agent runtime (shared with validate, monitor and force-cleanup,
+// so they agree on where agents live and how long a stop waits), and what every agent is told about the
+// cloud and the bus.
+import { resolve } from "node:path";
+import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
+import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { isoDuration } from "@haymaker/contracts";
+import { type AgentRuntime, processRuntimeFromEnv } from "@haymaker/runtime";
+import * as v from "valibot";
+import type { AgentSettings } from "./agent-environment.ts";
+
+const SERVICE = "deploy";
+
+const NonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
+const Endpoint = v.pipe(v.string(), v.url("must be an absolute URL such as https://management.azure.com"));
+
+// HAYMAKER_AGENT_COMMAND, HAYMAKER_AGENT_ARGS and HAYMAKER_AGENT_GRACE are read by processRuntimeFromEnv.
+const DeployEnv = v.object({
+  HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),
+  HAYMAKER_SCENARIOS_DIR: v.optional(NonEmpty, "scenarios"),
+  HAYMAKER_CLEANUP_RESERVE: v.optional(isoDuration("PT0S", "P1D")),
+  HAYMAKER_ARM_ENDPOINT: v.optional(Endpoint),
+  HAYMAKER_AUTHORITY_HOST: v.optional(Endpoint),
+  HAYMAKER_DEPLOY_CONCURRENCY: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
+      v.transform(Number),
+    ),
+    "4",
+  ),
+  HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+});
+
+export interface DeployConfig {
+  /** Secrets are read from `<dataDirectory>/secrets`. */
+  dataDirectory: string;
+  /** Local agents: state and logs under `<dataDirectory>/agents`. */
+  runtime: AgentRuntime;
+  concurrency: number;
+  logLevel: string;
+  bus: BusConnection;
+  agent: AgentSettings;
+}
+
+export function deployConfig(env: Record<string, string | undefined> = process.env): DeployConfig {
+  const problems: string[] = [];
+  // Each part is read even when another failed, so one start names every bad variable.
+  const read = <T>(part: () => T): T | undefined => {
+    try {
+      return part();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const parsed = read(() => parseEnv(SERVICE, DeployEnv, env));
+  const runtime = read(() => processRuntimeFromEnv(env, SERVICE));
+  const bus = read(() => busConnectionFromEnv(env, SERVICE));
+  if (parsed === undefined || runtime === undefined || bus === undefined) {
+    throw new ConfigError(SERVICE, [...new Set(problems)]);
+  }
+  return {
+    dataDirectory: resolve(parsed.HAYMAKER_DATA_DIR),
+    runtime,
+    concurrency: parsed.HAYMAKER_DEPLOY_CONCURRENCY,
+    logLevel: parsed.HAYMAKER_LOG_LEVEL,
+    bus,
+    agent: {
+      scenariosDirectory: resolve(parsed.HAYMAKER_SCENARIOS_DIR),
+      armEndpoint: parsed.HAYMAKER_ARM_ENDPOINT,
+      authorityHost: parsed.HAYMAKER_AUTHORITY_HOST,
+      // Locally the agent shares deploy's connection. In Azure it should get its own, allowed to send on
+      // agent-telemetry only; a namespace here means Azure credentials, which the agent must bring itself.
+      bus:
+        "connectionString" in bus
+          ? { HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.connectionString }
+          : { HAYMAKER_SERVICEBUS_NAMESPACE: bus.fullyQualifiedNamespace },
+      logLevel: parsed.HAYMAKER_LOG_LEVEL,
+      cleanupReserve: parsed.HAYMAKER_CLEANUP_RESERVE,
+    },
+  };
+}

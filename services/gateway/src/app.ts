@@ -1,0 +1,27 @@
+// The gateway's HTTP surface: one file per route under routes/, one error envelope, no stack traces.
+import { Hono } from "hono";
+import { apiError } from "./errors.ts";
+import type { GatewayDeps } from "./gateway-deps.ts";
+import { registerExecute } from "./routes/execute.ts";
+import { registerGetExecution } from "./routes/get-execution.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerScenarios } from "./routes/scenarios.ts";
+
+export function createGateway(deps: GatewayDeps, log: (error: unknown, path: string) => void): Hono {
+  const app = new Hono();
+  registerHealth(app);
+  registerExecute(app, deps);
+  registerGetExecution(app, deps);
+  registerScenarios(app, deps);
+  app.notFound((c) => apiError(c, 404, "NotFound", `There is no route ${c.req.method} ${c.req.path}.`));
+  app.onError((error, c) => {
+    log(error, c.req.path);
+    return apiError(
+      c,
+      500,
+      "InternalError",
+      "The gateway could not answer; the error was logged with this trace id.",
+    );
+  });
+  return app;
+}

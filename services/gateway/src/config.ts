@@ -1,0 +1,36 @@
+// The gateway's settings: where it listens, where the catalogue, projections and reports are, the bus.
+import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
+import { logLevelFromEnv, parseEnv, portFromEnv } from "@haymaker/config";
+import * as v from "valibot";
+
+const NonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
+
+const GatewayEnv = v.object({
+  HAYMAKER_PORT: v.optional(portFromEnv, "8080"),
+  /** Loopback by default: until API keys arrive, only this machine may reach the gateway. */
+  HAYMAKER_HOST: v.optional(NonEmpty, "127.0.0.1"),
+  HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),
+  HAYMAKER_SCENARIOS_DIR: v.optional(NonEmpty, "scenarios"),
+  HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+});
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  dataDirectory: string;
+  scenariosDirectory: string;
+  logLevel: string;
+  bus: BusConnection;
+}
+
+export function gatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const parsed = parseEnv("gateway", GatewayEnv, env);
+  return {
+    port: parsed.HAYMAKER_PORT,
+    host: parsed.HAYMAKER_HOST,
+    dataDirectory: parsed.HAYMAKER_DATA_DIR,
+    scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
+    logLevel: parsed.HAYMAKER_LOG_LEVEL,
+    bus: busConnectionFromEnv(env, "gateway"),
+  };
+}

@@ -1,0 +1,59 @@
+// The gateway as a running service: the HTTP API on loopback, writing requests onto the bus and reading
+// the projections the projector keeps. Stops cleanly on SIGTERM/SIGINT.
+import type { AddressInfo } from "node:net";
+import { createBusClient, EventPublisher } from "@haymaker/bus";
+import { configOrExit } from "@haymaker/config";
+import { loadScenarioCatalogue, type ScenarioCatalogue } from "@haymaker/contracts";
+import { createLogger } from "@haymaker/logging";
+import { SqliteProjectionStore } from "@haymaker/projections";
+import { FileReportStore } from "@haymaker/stores";
+import { serve } from "@hono/node-server";
+import { createGateway } from "./app.ts";
+import { gatewayConfig } from "./config.ts";
+
+/** The catalogue is read again at most this often, so added scenarios show up without a restart. */
+const CATALOGUE_TTL_MS = 5_000;
+
+export async function main(): Promise<void> {
+  const config = configOrExit(gatewayConfig);
+  const logger = createLogger({ service: "gateway", level: config.logLevel });
+  const client = createBusClient(config.bus);
+  const publisher = new EventPublisher(client);
+  const projections = SqliteProjectionStore.open(config.dataDirectory);
+  let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
+  const app = createGateway(
+    {
+      publish: (event) => publisher.publish(event),
+      catalogue: () => {
+        if (cached === undefined || Date.now() - cached.at > CATALOGUE_TTL_MS) {
+          cached = { at: Date.now(), catalogue: loadScenarioCatalogue(config.scenariosDirectory) };
+        }
+        return cached.catalogue;
+      },
+      projections,
+      reports: new FileReportStore(config.dataDirectory),
+      caller: () => "local-operator",
+    },
+    (error, path) => logger.error({ err: error, path }, "request failed"),
+  );
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) =>
+    logger.info({ url: `http://${info.address}:${info.port}` }, "gateway is listening"),
+  );
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    process.stderr.write(
+      error.code === "EADDRINUSE"
+        ? `gateway cannot start: port ${config.port} is in use; set HAYMAKER_PORT to another port.\n`
+        : `gateway cannot start: ${error.message}\n`,
+    );
+    process.exit(1);
+  });
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await publisher.close();
+    await client.close();
+    await projections.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+}

@@ -1,0 +1,116 @@
+// The whole pipeline through `make run`'s binary: runs requested at the gateway go through every phase
+// service, real agents work in the sandbox cloud under their own identities, and cleanup leaves nothing.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ServiceBusClient } from "@azure/service-bus";
+import { EventPublisher } from "@haymaker/bus";
+import { newEvent } from "@haymaker/cloudevents";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ExecutionView, execute, type Stack, sandboxLook, startStack, untilReported } from "./stack.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+}, 120_000);
+afterAll(async () => {
+  expect(await stack?.stop()).toBe(0);
+  // Nothing a user sees may carry a stack trace.
+  expect(stack.output()).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+});
+
+async function expectNothingLeft(runId: string, view: ExecutionView) {
+  const look = sandboxLook(stack);
+  expect(await look.tagged(runId)).toEqual([]);
+  expect(await look.applications(runId)).toEqual([]);
+  const secrets = readdirSync(join(stack.dataDirectory, "secrets")).filter((name) => name.includes(runId));
+  expect(secrets).toEqual([]);
+  expect(view.report?.summary.leftovers).toBe(0);
+  for (const agent of view.report?.agents ?? []) {
+    expect(agent.identity.deleted).toBe(true);
+    expect(agent.secretDeleted).toBe(true);
+    expect(agent.resources.left).toEqual([]);
+  }
+}
+
+describe("the pipeline on make run's embedded defaults", () => {
+  it("runs three scenarios to completion, each agent under its own identity, and leaves nothing behind", async () => {
+    const scenarios = ["nsg-rule-tuning", "storage-key-rotation-lifecycle", "public-ip-dns-label"];
+    const runId = await execute(stack, { scenarios, duration: "PT10S" });
+    const view = await untilReported(stack, runId, 120_000);
+
+    expect(view.execution.status).toBe("completed");
+    expect(view.execution.summary).toMatchObject({ agents: 3, failed: 0, leftovers: 0 });
+    expect(view.agents.map((a) => [a.scenarioId, a.stage, a.outcome]).sort()).toEqual(
+      scenarios.map((id) => [id, "cleaned", "completed"]).sort(),
+    );
+    const report = view.report!;
+    expect(report.agents).toHaveLength(3);
+    // Each agent acted under its own identity: the Activity Log attributes its calls to its own app id.
+    expect(new Set(report.agents.map((a) => a.identity.appId)).size).toBe(3);
+    for (const agent of report.agents) {
+      expect(agent.outcome).toBe("completed");
+      expect(agent.activity.total).toBeGreaterThan(0);
+      expect(agent.resources.created.length).toBeGreaterThan(0);
+    }
+    await expectNothingLeft(runId, view);
+  }, 180_000);
+
+  it("marks an agent killed mid-run as failed and force-deletes what it left", async () => {
+    const runId = await execute(stack, { scenarios: ["nsg-rule-tuning"], duration: "PT2M" });
+    const stateFile = join(stack.dataDirectory, "agents", `haymaker-${runId}-a01.json`);
+    // Wait until the agent is operating (it has created its resources), then kill it outright.
+    let agentPid: number | undefined;
+    for (let i = 0; i < 240 && agentPid === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const response = await fetch(`${stack.local.gateway.url}/api/executions/${runId}`);
+      if (!response.ok) continue;
+      const view = (await response.json()) as ExecutionView;
+      const progress = view.agents[0]?.progress as { stage?: string } | undefined;
+      if (progress?.stage === "operate") {
+        agentPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { agentPid?: number }).agentPid;
+      }
+    }
+    expect(agentPid).toBeGreaterThan(0);
+    expect(await sandboxLook(stack).tagged(runId)).not.toEqual([]);
+    process.kill(agentPid!, "SIGKILL");
+
+    const view = await untilReported(stack, runId, 120_000);
+    expect(view.agents[0]).toMatchObject({ stage: "cleaned", outcome: "failed" });
+    expect(view.report?.agents[0]?.resources.deleted.length).toBeGreaterThan(0);
+    await expectNothingLeft(runId, view);
+  }, 180_000);
+
+  it("creates one identity, one resource group and one agent when every event arrives twice", async () => {
+    const runId = `run-twice-${Date.now().toString(36)}`;
+    const client = new ServiceBusClient(stack.local.broker.connectionString);
+    const publisher = new EventPublisher(client);
+    const validated = newEvent("run.validated", {
+      source: "/haymaker/validate",
+      data: {
+        runId,
+        requestedBy: "test",
+        requestedAt: new Date().toISOString(),
+        scenarios: ["public-ip-dns-label"],
+        duration: "PT5S",
+        tags: {},
+        checks: [{ name: "scenario-catalogue", ok: true }],
+      },
+    });
+    // The same event twice: select publishes the same agent twice, and so on down the pipeline.
+    await publisher.publish(validated);
+    await publisher.publish(validated);
+    await publisher.close();
+    await client.close();
+
+    const view = await untilReported(stack, runId, 120_000);
+    expect(view.execution.summary).toMatchObject({ agents: 1, leftovers: 0 });
+    const audits = await sandboxLook(stack).directoryAudits(runId);
+    expect(audits.filter((a) => a.activityDisplayName === "Add application")).toHaveLength(1);
+    expect(audits.filter((a) => a.activityDisplayName === "Add service principal")).toHaveLength(1);
+    const agents = readdirSync(join(stack.dataDirectory, "agents")).filter(
+      (f) => f.includes(runId) && f.endsWith(".json"),
+    );
+    expect(agents).toEqual([`haymaker-${runId}-a01.json`]);
+    await expectNothingLeft(runId, view);
+  }, 180_000);
+});

@@ -1,0 +1,166 @@
+// Test helpers: the local stack as a user starts it (`make run`'s binary, its own data directory, free
+// ports), the gateway it prints, and direct looks into the sandbox cloud with the credentials from local.json.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { graphScope, SandboxCredential } from "@haymaker/sandbox-cloud";
+import type { LocalStackFile } from "../src/local-file.ts";
+
+const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
+
+export interface Stack {
+  dataDirectory: string;
+  local: LocalStackFile;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const dataDirectory = mkdtempSync(join(tmpdir(), "haymaker-stack-"));
+  const child = spawn(process.execPath, [BIN], {
+    env: {
+      ...process.env,
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_PORT: "0",
+      HAYMAKER_BROKER_PORT: "0",
+      HAYMAKER_SANDBOX_PORT: "0",
+      HAYMAKER_SCHEDULE: "off",
+      HAYMAKER_LOG_LEVEL: "warn",
+      HAYMAKER_MONITOR_INTERVAL: "PT1S",
+      HAYMAKER_AGENT_GRACE: "PT15S",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the stack did not start in 90 s:\n${output}`)), 90_000);
+    child.stdout.on("data", () => {
+      if (output.includes("Stop with Ctrl+C.")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
+  });
+  const local = JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8")) as LocalStackFile;
+  return {
+    dataDirectory,
+    local,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+export interface ExecutionView {
+  execution: {
+    runId: string;
+    status: string;
+    summary?: { agents: number; leftovers: number; failed: number };
+  };
+  agents: {
+    agentId: string;
+    scenarioId: string;
+    stage: string;
+    outcome?: string;
+    reason?: string;
+    progress?: unknown;
+  }[];
+  report?: ReportView;
+}
+
+export interface ReportView {
+  status: string;
+  summary: { agents: number; completed: number; failed: number; leftovers: number };
+  agents: {
+    agentId: string;
+    outcome: string;
+    identity: { appId: string; deleted: boolean };
+    secretDeleted: boolean;
+    resources: { created: string[]; deleted: string[]; left: unknown[] };
+    activity: { total: number; failed: { statusCode?: string; resourceId: string }[] };
+    errors: string[];
+  }[];
+}
+
+export async function execute(stack: Stack, body: unknown): Promise<string> {
+  const response = await fetch(`${stack.local.gateway.url}/api/execute`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 202)
+    throw new Error(`execute answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { executionId: string }).executionId;
+}
+
+/** Polls the gateway until the run has its report, or fails with what it last saw. */
+export async function untilReported(stack: Stack, runId: string, timeoutMs: number): Promise<ExecutionView> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    const response = await fetch(`${stack.local.gateway.url}/api/executions/${runId}`);
+    if (response.ok) {
+      const view = (await response.json()) as ExecutionView;
+      last = view;
+      if (view.report !== undefined && ["completed", "failed", "cancelled"].includes(view.execution.status))
+        return view;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(
+    `run ${runId} did not finish in ${timeoutMs / 1000} s; last seen ${JSON.stringify(last, null, 1)}`,
+  );
+}
+
+/** The sandbox as an operator queries it with HayMaker's own credentials: ARM, Graph, the Activity Log. */
+export function sandboxLook(stack: Stack) {
+  const { url, tenantId, subscriptionId, orchestrator } = stack.local.sandbox;
+  const credential = new SandboxCredential({
+    authorityHost: url,
+    tenantId,
+    clientId: orchestrator.clientId,
+    clientSecret: orchestrator.clientSecret,
+  });
+  const get = async (path: string, scope: string) => {
+    const token = await credential.getToken(scope);
+    const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token.token}` } });
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as { value: Record<string, unknown>[] };
+  };
+  const arm = "https://management.azure.com/.default";
+  const tagFilter = (runId: string) =>
+    encodeURIComponent(`tagName eq 'haymaker-run' and tagValue eq '${runId}'`);
+  return {
+    /** Resource groups and resources still tagged with the run, by the sandbox's own tag listing. */
+    async tagged(runId: string): Promise<string[]> {
+      const groups = await get(
+        `/subscriptions/${subscriptionId}/resourcegroups?api-version=2021-04-01&$filter=${tagFilter(runId)}`,
+        arm,
+      );
+      const resources = await get(
+        `/subscriptions/${subscriptionId}/resources?api-version=2021-04-01&$filter=${tagFilter(runId)}`,
+        arm,
+      );
+      return [...groups.value, ...resources.value].map((r) => String(r.id));
+    },
+    /** Applications in the directory whose name belongs to the run. */
+    async applications(runId: string): Promise<string[]> {
+      const found = await get(`/v1.0/applications?$top=999`, graphScope);
+      return found.value.map((a) => String(a.displayName)).filter((name) => name.includes(runId));
+    },
+    /** Directory audit entries (Graph) that mention the run's identities. */
+    async directoryAudits(runId: string): Promise<Record<string, unknown>[]> {
+      const found = await get(`/v1.0/auditLogs/directoryAudits?$top=999`, graphScope);
+      return found.value.filter((entry) => JSON.stringify(entry).includes(runId));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { reportConfig } from "./config.ts";
+
+const good = {
+  HAYMAKER_SERVICEBUS_CONNECTION_STRING:
+    "Endpoint=sb://localhost:5672;SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true;",
+  HAYMAKER_TENANT_ID: "0a1b2c3d-0000-4000-8000-000000000004",
+  HAYMAKER_SUBSCRIPTION_ID: "11111111-2222-3333-4444-555555555555",
+  HAYMAKER_CLIENT_ID: "haymaker",
+  HAYMAKER_CLIENT_SECRET: "not-a-real-secret",
+};
+
+describe("report settings", () => {
+  it("defaults the data directory and log level, and builds the cloud client for the subscription", () => {
+    const config = reportConfig(good);
+    expect(config).toMatchObject({ dataDirectory: ".haymaker", logLevel: "info" });
+    expect(config.cloud.subscriptionId).toBe(good.HAYMAKER_SUBSCRIPTION_ID);
+    expect(reportConfig({ ...good, HAYMAKER_DATA_DIR: "/var/lib/haymaker" }).dataDirectory).toBe(
+      "/var/lib/haymaker",
+    );
+  });
+
+  it("names every bad variable at once — its own, the bus's and the cloud's — and never a value", () => {
+    const attempt = () =>
+      reportConfig({
+        HAYMAKER_DATA_DIR: "",
+        HAYMAKER_LOG_LEVEL: "loud",
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: "SharedAccessKey=hunter2",
+        HAYMAKER_SUBSCRIPTION_ID: "not-a-guid",
+      });
+    expect(attempt).toThrow(/^report cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_DATA_DIR: must not be empty/);
+    expect(attempt).toThrow(/HAYMAKER_LOG_LEVEL: must be one of/);
+    expect(attempt).toThrow(/HAYMAKER_SERVICEBUS_CONNECTION_STRING: must start with Endpoint=sb:/);
+    expect(attempt).toThrow(/HAYMAKER_TENANT_ID: is required/);
+    expect(attempt).toThrow(/HAYMAKER_SUBSCRIPTION_ID: must be a GUID/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+});

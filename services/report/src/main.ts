@@ -1,0 +1,55 @@
+// report as a running service: consumes agent.cleaned, run.rejected and run.failed, keeps the run ledger in
+// <data dir>/report.sqlite, writes reports to the report store and publishes run.completed. Stops cleanly
+// on SIGTERM/SIGINT, finishing what it has in hand.
+import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
+import { configOrExit } from "@haymaker/config";
+import { subscriptionsOf } from "@haymaker/contracts";
+import { createLogger } from "@haymaker/logging";
+import { FileReportStore } from "@haymaker/stores";
+import { reportConfig } from "./config.ts";
+import { onAgentCleaned, onRunFailed, onRunRejected, SOURCE } from "./handler.ts";
+import { SqliteRunLedger } from "./sqlite-run-ledger.ts";
+
+export async function main(): Promise<void> {
+  const config = configOrExit(reportConfig);
+  const logger = createLogger({ service: "report", level: config.logLevel });
+  const ledger = SqliteRunLedger.inDataDirectory(config.dataDirectory);
+  const ports = { ledger, cloud: config.cloud, reports: new FileReportStore(config.dataDirectory) };
+  const client = createBusClient(config.bus);
+  const publisher = new EventPublisher(client);
+  const consumers = subscriptionsOf("report").map((subscription) =>
+    consume(client, {
+      topic: subscription.topic,
+      subscription: subscription.name,
+      accepts: ["agent.cleaned", "run.rejected", "run.failed"],
+      logger,
+      handler: async (event, context) => {
+        const completed =
+          event.type === "com.haymaker.agent.cleaned.v1"
+            ? await onAgentCleaned(event, ports)
+            : event.type === "com.haymaker.run.rejected.v1"
+              ? await onRunRejected(event, ports)
+              : await onRunFailed(event, ports);
+        if (completed === undefined) {
+          context.logger.debug("agent recorded; the run has agents still to clean");
+          return;
+        }
+        await publisher.publish(completed);
+        context.logger.info(
+          { summary: completed.data.summary, report: completed.data.report },
+          "report written",
+        );
+      },
+    }),
+  );
+  logger.info({ source: SOURCE }, "report is running");
+  const stop = async () => {
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    await publisher.close();
+    await client.close();
+    await ledger.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+}

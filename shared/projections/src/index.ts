@@ -1,0 +1,46 @@
+// @haymaker/projections: the projections port (executions, agents, resources, identities, logs, metrics)
+// that the projector writes through and the gateway reads through, and its local SQLite adapter. The
+// contract test suite every adapter must pass is in "@haymaker/projections/testing".
+export { ProjectionQueryError } from "./errors.ts";
+export { computeMetrics, type Metrics, type OutcomeCounts, type ScenarioMetrics } from "./metrics.ts";
+export { resourceRecordId, resourceTypeOf } from "./projecting/resource-ids.ts";
+export type { ApplyResult, ProjectionStore } from "./projection-store.ts";
+export {
+  type AgentQuery,
+  AgentQuerySchema,
+  DEFAULT_LOG_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  type ExecutionQuery,
+  ExecutionQuerySchema,
+  type IdentityQuery,
+  IdentityQuerySchema,
+  type LogPage,
+  type LogQuery,
+  LogQuerySchema,
+  MAX_LOG_LINES,
+  MAX_PAGE_SIZE,
+  type MetricsQuery,
+  MetricsQuerySchema,
+  type Page,
+  ResourceLookupSchema,
+  type ResourceQuery,
+  ResourceQuerySchema,
+} from "./queries.ts";
+export {
+  AGENT_PIPELINE_STAGES,
+  type AgentPipelineStage,
+  type AgentProgress,
+  type AgentRecord,
+  EXECUTION_STATUSES,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type ExecutionWithAgents,
+  type IdentityRecord,
+  type LogRecord,
+  RESOURCE_STATUSES,
+  type ResourceDeletion,
+  type ResourceRecord,
+  type ResourceStatus,
+  type RunSummary,
+} from "./records.ts";
+export { PROJECTIONS_FILE, SqliteProjectionStore } from "./sqlite/sqlite-projection-store.ts";

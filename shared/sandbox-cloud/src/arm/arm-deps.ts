@@ -1,0 +1,25 @@
+// Everything the ARM surface reads or writes, passed in once by the server.
+import type { DatabaseSync } from "node:sqlite";
+import type { Callers } from "../auth/callers.ts";
+import type { Authorizer } from "../authorization/authorizer.ts";
+import type { Faults } from "../faults.ts";
+import type { ActivityStore } from "../store/activity-store.ts";
+import type { ProviderStore } from "../store/provider-store.ts";
+import type { ResourceStore } from "../store/resource-store.ts";
+import type { RoleAssignmentStore } from "../store/role-assignment-store.ts";
+import type { SandboxIdentity } from "../store/sandbox-identity.ts";
+import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
+
+export interface ArmDeps {
+  db: DatabaseSync;
+  identity: SandboxIdentity;
+  callers: Callers;
+  authorizer: Authorizer;
+  resources: ResourceStore;
+  assignments: RoleAssignmentStore;
+  servicePrincipals: ServicePrincipalStore;
+  providers: ProviderStore;
+  activity: ActivityStore;
+  faults: Faults;
+  baseUrl: () => string;
+}

@@ -1,0 +1,170 @@
+// Routes an authenticated, authorized ARM request to its handler, then applies what ARM does around the
+// resource provider: remembering the api-versions types were created with, and removing role
+// assignments scoped to a deleted group or resource.
+import { randomUUID } from "node:crypto";
+import type { Caller } from "../auth/callers.ts";
+import { handleRoleAssignment, listRoleAssignments } from "../authorization/role-assignments.ts";
+import { getRoleDefinition, listRoleDefinitions } from "../authorization/role-definitions.ts";
+import { listActivity } from "./activity-log.ts";
+import type { ArmDeps } from "./arm-deps.ts";
+import type { IntendedOperation } from "./intended-operation.ts";
+import type { ArmTarget } from "./path.ts";
+import { handleProvider, listProviders } from "./providers.ts";
+import { handleResourceGroup, listResourceGroups } from "./resource-groups.ts";
+import { handleResource, listResources } from "./resources.ts";
+import { type ArmResult, armError } from "./result.ts";
+import { getSubscription, listSubscriptions } from "./subscriptions.ts";
+
+/** "all": the caller may read everything the call returns; "readable": filter to what it may read. */
+export type Visibility = "all" | "readable";
+
+export interface ArmRequest {
+  target: Exclude<ArmTarget, { kind: "unknown" }>;
+  method: string;
+  url: URL;
+  body: Record<string, unknown> | undefined;
+  caller: Caller;
+  intended: IntendedOperation;
+  visibility: Visibility;
+}
+
+export function routeArmRequest(deps: ArmDeps, req: ArmRequest): ArmResult {
+  const result = route(deps, req);
+  const apiVersion = req.url.searchParams.get("api-version") ?? "";
+  const { target } = req;
+  if (req.method === "PUT" && (result.status === 200 || result.status === 201)) {
+    if (target.kind === "resource") {
+      const location = req.body?.location;
+      deps.providers.recordType(
+        target.namespace,
+        target.chain.map(([type]) => type).join("/"),
+        apiVersion,
+        typeof location === "string" ? location : undefined,
+      );
+    } else if (target.kind === "resourceGroup") {
+      const location = req.body?.location;
+      deps.providers.recordType(
+        "Microsoft.Resources",
+        "resourceGroups",
+        apiVersion,
+        typeof location === "string" ? location : undefined,
+      );
+    } else if (target.kind === "roleAssignment") {
+      deps.providers.recordType("Microsoft.Authorization", "roleAssignments", apiVersion);
+    }
+  }
+  if (req.method === "DELETE" && (target.kind === "resourceGroup" || target.kind === "resource")) {
+    if (result.status === 200 || result.status === 202) deps.assignments.deleteUnder(req.intended.scope);
+  }
+  return result;
+}
+
+function route(deps: ArmDeps, req: ArmRequest): ArmResult {
+  const { target, method, url, body, caller, intended } = req;
+  const filter = url.searchParams.get("$filter") ?? undefined;
+  const baseUrl = deps.baseUrl();
+  const notAllowed = () =>
+    armError(405, "MethodNotAllowed", `${method} is not supported here.`, intended.name, intended.scope);
+  const readable = (action: string, id: string) =>
+    req.visibility === "all" || deps.authorizer.allows(caller, action, id);
+  const newOperationId = () => {
+    const id = randomUUID();
+    deps.db.prepare("INSERT INTO operations (id, status) VALUES (?, 'Succeeded')").run(id);
+    return id;
+  };
+
+  switch (target.kind) {
+    case "subscriptions":
+      return method === "GET"
+        ? listSubscriptions(
+            deps.identity,
+            deps.authorizer.hasGrantWithin(caller, `/subscriptions/${deps.identity.subscriptionId}`),
+            intended,
+          )
+        : notAllowed();
+    case "subscription":
+      return method === "GET" ? getSubscription(deps.identity, intended) : notAllowed();
+    case "providers":
+      return method === "GET" ? listProviders(deps.providers, target.subscriptionId, intended) : notAllowed();
+    case "provider":
+      return handleProvider(deps.providers, target, method, intended);
+    case "resourceGroups":
+      return method === "GET"
+        ? listResourceGroups(deps.resources, target.subscriptionId, filter, (g) =>
+            readable("Microsoft.Resources/subscriptions/resourceGroups/read", g.id),
+          )
+        : notAllowed();
+    case "resourceGroup":
+      return handleResourceGroup(deps.resources, { method, ...target, body, baseUrl, newOperationId });
+    case "subscriptionResources":
+    case "groupResources": {
+      if (method !== "GET") return notAllowed();
+      if (target.kind === "groupResources" && !deps.resources.getGroup(intended.scope)) {
+        return armError(
+          404,
+          "ResourceGroupNotFound",
+          `Resource group '${target.group}' could not be found.`,
+          intended.name,
+          intended.scope,
+        );
+      }
+      return listResources(deps.resources, intended.scope, intended.name, filter, (r) =>
+        readable(`${r.type}/read`, r.id),
+      );
+    }
+    case "resource":
+      return handleResource(deps.resources, { method, ...target, body, baseUrl, newOperationId });
+    case "roleAssignment":
+      return handleRoleAssignment(
+        {
+          assignments: deps.assignments,
+          servicePrincipals: deps.servicePrincipals,
+          resources: deps.resources,
+          tenantId: deps.identity.tenantId,
+        },
+        { method, ...target, body, caller },
+        intended,
+      );
+    case "roleAssignments":
+      return method === "GET"
+        ? listRoleAssignments(
+            deps.assignments,
+            target.scope,
+            filter,
+            (a) => readable(intended.name, a.id),
+            intended,
+          )
+        : notAllowed();
+    case "roleDefinition":
+      return getRoleDefinition(target, method, intended);
+    case "roleDefinitions":
+      return method === "GET" ? listRoleDefinitions(target, filter, intended) : notAllowed();
+    case "activityLog":
+      return method === "GET"
+        ? listActivity(deps.activity, target.subscriptionId, url, baseUrl)
+        : notAllowed();
+    case "operationStatus":
+    case "operationResult": {
+      const known = deps.db.prepare("SELECT status FROM operations WHERE id = ?").get(target.operationId);
+      if (known === undefined) {
+        return armError(
+          404,
+          "OperationNotFound",
+          `Operation '${target.operationId}' not found.`,
+          intended.name,
+          intended.scope,
+        );
+      }
+      // The SDK checks poll responses against the initial call's expected statuses (200/202 for a group
+      // delete), so a finished operation answers 200, not 204.
+      return target.kind === "operationResult"
+        ? { status: 200, operationName: intended.name, resourceId: intended.scope }
+        : {
+            status: 200,
+            body: { id: target.operationId, name: target.operationId, status: "Succeeded" },
+            operationName: intended.name,
+            resourceId: intended.scope,
+          };
+    }
+  }
+}
