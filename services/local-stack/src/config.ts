@@ -10,19 +10,26 @@ const Duration = v.pipe(
 );
 
 const FAULT_CATEGORIES = ["read", "write", "delete", "action", "list"] as const;
-const FAULTS_MESSAGE = `must be comma-separated <kind>=<rate> pairs, kind one of ${FAULT_CATEGORIES.join(", ")}, rate from 0 to 1 (e.g. delete=0.3)`;
+type FaultCategory = (typeof FAULT_CATEGORIES)[number];
+const FAULTS_MESSAGE = `must be comma-separated <kind>=<rate> pairs, kind one of ${FAULT_CATEGORIES.join(", ")}, rate from 0 to 1, plus an optional seed=<integer> (e.g. delete=0.3,seed=4)`;
 
-/** "delete=0.3,write=0.1" → rates the sandbox cloud fails calls of each kind with (409/429/500). */
-function parseFaults(text: string): Partial<Record<(typeof FAULT_CATEGORIES)[number], number>> | undefined {
-  const rates: Partial<Record<(typeof FAULT_CATEGORIES)[number], number>> = {};
+export interface SandboxFaults {
+  rates: Partial<Record<FaultCategory, number>>;
+  seed?: number;
+}
+
+/** "delete=0.3,seed=4" → the sandbox fails that share of each kind of call (409/429/500), replayably. */
+function parseFaults(text: string): SandboxFaults | undefined {
+  const faults: SandboxFaults = { rates: {} };
   for (const pair of text.split(",").filter((p) => p.trim() !== "")) {
-    const [kind, rate] = pair.split("=").map((part) => part.trim());
-    const value = Number(rate);
-    if (!FAULT_CATEGORIES.includes(kind as never) || rate === "" || !(value >= 0 && value <= 1))
-      return undefined;
-    rates[kind as (typeof FAULT_CATEGORIES)[number]] = value;
+    const [kind = "", value = ""] = pair.split("=").map((part) => part.trim());
+    const number = Number(value);
+    if (kind === "seed" && /^\d+$/.test(value)) faults.seed = number;
+    else if (FAULT_CATEGORIES.includes(kind as never) && value !== "" && number >= 0 && number <= 1) {
+      faults.rates[kind as FaultCategory] = number;
+    } else return undefined;
   }
-  return rates;
+  return faults;
 }
 
 const LocalStackEnv = v.object({
@@ -31,7 +38,7 @@ const LocalStackEnv = v.object({
     v.pipe(
       v.string(),
       v.check((text) => parseFaults(text) !== undefined, FAULTS_MESSAGE),
-      v.transform((text) => parseFaults(text) ?? {}),
+      v.transform((text) => parseFaults(text) ?? { rates: {} }),
     ),
   ),
   HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),

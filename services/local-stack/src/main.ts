@@ -42,9 +42,7 @@ export async function main(): Promise<void> {
       startSandboxCloud({
         port: config.HAYMAKER_SANDBOX_PORT,
         dataDirectory: join(dataDirectory, "sandbox"),
-        ...(config.HAYMAKER_SANDBOX_FAULTS === undefined
-          ? {}
-          : { faults: { rates: config.HAYMAKER_SANDBOX_FAULTS } }),
+        ...(config.HAYMAKER_SANDBOX_FAULTS === undefined ? {} : { faults: config.HAYMAKER_SANDBOX_FAULTS }),
       }),
   );
   const orchestrator = orchestratorIdentity(dataDirectory, sandbox);

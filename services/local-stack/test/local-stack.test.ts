@@ -1,106 +1,112 @@
-// `make run` as a user sees it: the stack starts, says where it is, carries HayMaker events between the
-// topology's topics and subscriptions, and stops cleanly.
+// `make run` as a user sees it: the stack starts, says where everything is, records it in local.json,
+// restarts a crashed service, stops cleanly, and a second start on the same data directory resumes with
+// the same sandbox tenant and HayMaker identity.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ServiceBusClient } from "@azure/service-bus";
-import { consume, EventPublisher } from "@haymaker/bus";
-import { newEvent } from "@haymaker/cloudevents";
-import { EXAMPLE_DATA } from "@haymaker/contracts";
-import { afterAll, describe, expect, it } from "vitest";
-import type { LocalStackFile } from "../src/local-file.ts";
+import { describe, expect, it } from "vitest";
+import { LOCAL_SERVICES } from "../src/services.ts";
+import { sandboxLook, startStack } from "./stack.ts";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
 
-function startStack(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", () => output.includes("Stop with Ctrl+C.") && resolve());
-    exited.then((code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-  // A stack expected to refuse its settings is never awaited as ready.
-  ready.catch(() => {});
-  return { child, exited, ready, output: () => output };
+/** The pid of a service of one stack: its command line names the service, its environment the data directory. */
+function servicePid(bin: string, dataDirectory: string): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (cmdline.includes(bin) && environ.includes(`HAYMAKER_DATA_DIR=${dataDirectory}`))
+        return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
 }
 
 describe("the local stack (make run)", () => {
-  const directory = mkdtempSync(join(tmpdir(), "haymaker-local-"));
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-
-  it("starts the broker with HayMaker's topology, records itself in local.json, and stops on SIGTERM", async () => {
-    const stack = startStack({
-      HAYMAKER_DATA_DIR: directory,
-      HAYMAKER_BROKER_PORT: "0",
-      HAYMAKER_LOG_LEVEL: "warn",
-    });
-    await stack.ready;
-    const local = JSON.parse(readFileSync(join(directory, "local.json"), "utf8")) as LocalStackFile;
+  it("brings up the bus, the sandbox cloud, every service and the gateway, and says where they are", async () => {
+    const stack = await startStack();
+    const { local } = stack;
+    const file = join(stack.dataDirectory, "local.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(stack.output()).toContain(`gateway   ${local.gateway.url}`);
     expect(stack.output()).toContain(`listening on 127.0.0.1:${local.broker.port}`);
+    expect(stack.output()).toContain(`sandbox   ${local.sandbox.url}`);
+    expect(stack.output()).toContain(`services  ${LOCAL_SERVICES.map((s) => s.name).join(", ")}`);
+    // The secret is in the 0600 file for tools, never printed.
+    expect(stack.output()).not.toContain(local.sandbox.orchestrator.clientSecret);
+
+    const health = await fetch(`${local.gateway.url}/api/health`);
+    expect(health.status).toBe(200);
+    const scenarios = (await (await fetch(`${local.gateway.url}/api/scenarios`)).json()) as {
+      items: unknown[];
+    };
+    expect(scenarios.items.length).toBeGreaterThanOrEqual(10);
+    // HayMaker's own identity works against the sandbox: ARM and Graph answer it.
+    await expect(sandboxLook(stack).tagged("run-nothing-yet")).resolves.toEqual([]);
+    await expect(sandboxLook(stack).applications("run-nothing-yet")).resolves.toEqual([]);
+    // The bus answers with HayMaker's topology.
     const client = new ServiceBusClient(local.broker.connectionString);
-    const publisher = new EventPublisher(client);
-    const seen: string[] = [];
-    const consumer = consume(client, {
-      topic: "run-requested",
-      subscription: "validate",
-      accepts: ["run.requested"],
-      handler: async (event) => void seen.push(event.id),
-    });
-    const event = newEvent("run.requested", {
-      source: "/haymaker/gateway",
-      data: EXAMPLE_DATA["run.requested"],
-    });
-    await publisher.publish(event);
-    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(seen).toEqual([event.id]);
-    // The projector has its own copy waiting.
-    const projected = await client.createReceiver("run-requested", "projector").peekMessages(5);
-    expect(projected.map((m) => m.messageId)).toEqual([event.id]);
-    // The select service runs in the stack: a validated run comes back as its agents.
-    const { size: _size, ...request } = EXAMPLE_DATA["run.validated"];
-    await publisher.publish(
-      newEvent("run.validated", {
-        source: "/haymaker/validate",
-        data: { ...request, scenarios: ["nsg-rule-tuning", "vm-start-stop"] },
-      }),
-    );
-    const selected = client.createReceiver("agent-selected", "provision", {
-      receiveMode: "receiveAndDelete",
-    });
-    const agents: unknown[] = [];
-    for (let i = 0; i < 40 && agents.length < 2; i++) {
-      agents.push(
-        ...(await selected.receiveMessages(2, { maxWaitTimeInMs: 500 })).map(
-          (m) => m.applicationProperties?.cloudEvents_subject,
-        ),
-      );
-    }
-    expect(agents.sort()).toEqual([`runs/${request.runId}/agents/a01`, `runs/${request.runId}/agents/a02`]);
-    expect(stack.output()).toContain("services  scheduler, select");
-    await consumer.stop();
-    await publisher.close();
+    await expect(client.createReceiver("agent-selected", "provision").peekMessages(1)).resolves.toEqual([]);
     await client.close();
-    stack.child.kill("SIGTERM");
-    expect(await stack.exited).toBe(0);
-    expect(existsSync(join(directory, "local.json"))).toBe(false);
-  });
+
+    expect(await stack.stop()).toBe(0);
+    expect(existsSync(file)).toBe(false);
+
+    // A second start on the same data directory keeps the sandbox tenant and HayMaker's identity.
+    const again = await startStack({ HAYMAKER_DATA_DIR: stack.dataDirectory });
+    expect(again.local.sandbox.tenantId).toBe(local.sandbox.tenantId);
+    expect(again.local.sandbox.subscriptionId).toBe(local.sandbox.subscriptionId);
+    expect(again.local.sandbox.orchestrator.clientId).toBe(local.sandbox.orchestrator.clientId);
+    await expect(sandboxLook(again).tagged("run-nothing-yet")).resolves.toEqual([]);
+    expect(await again.stop()).toBe(0);
+  }, 240_000);
+
+  it("restarts a service that crashes", async () => {
+    const stack = await startStack();
+    try {
+      const before = stack.output().length;
+      const pid = servicePid("haymaker-select.js", stack.dataDirectory);
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid!, "SIGKILL");
+      // A new select process takes its place within the first backoff (1 s).
+      let replacement: number | undefined;
+      for (let i = 0; i < 100 && (replacement === undefined || replacement === pid); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        replacement = servicePid("haymaker-select.js", stack.dataDirectory);
+      }
+      expect(replacement).toBeGreaterThan(0);
+      expect(replacement).not.toBe(pid);
+      expect(stack.output().slice(before)).toMatch(/select\s+\| exited \(SIGKILL\); restarting in 1s/);
+    } finally {
+      expect(await stack.stop()).toBe(0);
+    }
+  }, 120_000);
 
   it("refuses bad settings, naming each variable", async () => {
-    const stack = startStack({
-      HAYMAKER_DATA_DIR: directory,
-      HAYMAKER_BROKER_PORT: "seventy",
-      HAYMAKER_LOG_LEVEL: "loud",
+    const child = spawn(process.execPath, [BIN], {
+      env: {
+        ...process.env,
+        HAYMAKER_DATA_DIR: mkdtempSync(join(tmpdir(), "haymaker-bad-")),
+        HAYMAKER_BROKER_PORT: "seventy",
+        HAYMAKER_LOG_LEVEL: "loud",
+        HAYMAKER_SANDBOX_FAULTS: "deletes=lots",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    expect(await stack.exited).toBe(2);
-    expect(stack.output()).toContain("HAYMAKER_BROKER_PORT: ");
-    expect(stack.output()).toContain("HAYMAKER_LOG_LEVEL: must be one of");
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(2);
+    expect(output).toContain("HAYMAKER_BROKER_PORT: ");
+    expect(output).toContain("HAYMAKER_LOG_LEVEL: must be one of");
+    expect(output).toContain("HAYMAKER_SANDBOX_FAULTS: must be comma-separated <kind>=<rate> pairs");
   });
 });

@@ -34,7 +34,7 @@ async function expectNothingLeft(runId: string, view: ExecutionView) {
 
 describe("the pipeline on make run's embedded defaults", () => {
   it("runs three scenarios to completion, each agent under its own identity, and leaves nothing behind", async () => {
-    const scenarios = ["nsg-rule-tuning", "storage-key-rotation-lifecycle", "public-ip-dns-label"];
+    const scenarios = ["nsg-rule-tuning", "container-instance-restart", "public-ip-dns-label"];
     const runId = await execute(stack, { scenarios, duration: "PT10S" });
     const view = await untilReported(stack, runId, 120_000);
 

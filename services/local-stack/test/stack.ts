@@ -18,7 +18,7 @@ export interface Stack {
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), "haymaker-stack-"));
+  const dataDirectory = env.HAYMAKER_DATA_DIR ?? mkdtempSync(join(tmpdir(), "haymaker-stack-"));
   const child = spawn(process.execPath, [BIN], {
     env: {
       ...process.env,
@@ -156,6 +156,19 @@ export function sandboxLook(stack: Stack) {
     async applications(runId: string): Promise<string[]> {
       const found = await get(`/v1.0/applications?$top=999`, graphScope);
       return found.value.map((a) => String(a.displayName)).filter((name) => name.includes(runId));
+    },
+    /** The status codes of every refused DELETE in the Activity Log (any caller, the last hour). */
+    async failedDeletes(): Promise<string[]> {
+      const since = new Date(Date.now() - 3600_000).toISOString();
+      const filter = encodeURIComponent(`eventTimestamp ge '${since}'`);
+      const log = await get(
+        `/subscriptions/${subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${filter}`,
+        arm,
+      );
+      return log.value
+        .filter((e) => (e.httpRequest as { method?: string } | undefined)?.method === "DELETE")
+        .filter((e) => (e.status as { value?: string } | undefined)?.value === "Failed")
+        .map((e) => String((e.properties as { statusCode?: string } | undefined)?.statusCode));
     },
     /** Directory audit entries (Graph) that mention the run's identities. */
     async directoryAudits(runId: string): Promise<Record<string, unknown>[]> {

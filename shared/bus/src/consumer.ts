@@ -56,6 +56,24 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
+const inFlightBySubject = new Map<string, Promise<unknown>>();
+
+/** Runs `task` after every earlier task with the same key has settled. */
+async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const previous = inFlightBySubject.get(key) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlightBySubject.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (inFlightBySubject.get(key) === settled) inFlightBySubject.delete(key);
+  }
+}
+
 export function consume<N extends EventName>(
   client: ServiceBusClient,
   options: ConsumerOptions<N>,
@@ -122,7 +140,9 @@ export function consume<N extends EventName>(
       logger: logger.child({ eventId: event.id, eventType: event.type, runId: event.correlationid }),
     };
     try {
-      await options.handler(event as EventOf<N>, context);
+      // Events about the same run or agent (the same subject) are handled one after another in this
+      // process: a duplicate delivered alongside its original then finds what the original created.
+      await oneAtATime(event.subject ?? event.id, () => options.handler(event as EventOf<N>, context));
     } catch (error) {
       if (error instanceof UnprocessableEventError)
         return deadLetter(message, error.reason, describeCause(error));

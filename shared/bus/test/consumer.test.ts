@@ -1,4 +1,5 @@
 import type { ServiceBusClient } from "@azure/service-bus";
+import { newEvent } from "@haymaker/cloudevents";
 import type { EventOf } from "@haymaker/contracts";
 import Long from "long";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -228,6 +229,30 @@ describe("consuming a subscription with the bus library", () => {
     await publisher.publishAll(Array.from({ length: 12 }, () => runRequested()));
     await waitFor(() => done === 12);
     expect(peak).toBe(3);
+  });
+
+  it("handles events about the same run one after another, even when delivered together", async () => {
+    const order: string[] = [];
+    let running = 0;
+    let peak = 0;
+    consumeValidate({
+      concurrency: 4,
+      handler: async (event) => {
+        running++;
+        peak = Math.max(peak, running);
+        order.push(`start ${event.id}`);
+        await sleep(100);
+        order.push(`end ${event.id}`);
+        running--;
+      },
+    });
+    const first = runRequested();
+    // Same run (same subject), different event ids: e.g. a duplicate published by a retried handler.
+    const second = newEvent("run.requested", { source: "/haymaker/test", data: first.data });
+    await publisher.publishAll([first, second]);
+    await waitFor(() => order.length === 4);
+    expect(peak).toBe(1);
+    expect(order[1]?.startsWith("end")).toBe(true);
   });
 
   it("keeps the lock of a handler that runs longer than the lock duration", async () => {
