@@ -1,0 +1,170 @@
+// The agent's settings, all from its environment (docs/agent-contract.md lists them). Every bad variable is
+// named at once, never with its value: several hold secrets.
+import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
+import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import {
+  AgentIdSchema,
+  GuidSchema,
+  isoDuration,
+  type ParameterValue,
+  parseIsoDuration,
+  ResourceGroupNameSchema,
+  RunIdSchema,
+  ScenarioIdSchema,
+  TagsSchema,
+  TimestampSchema,
+} from "@haymaker/contracts";
+import * as v from "valibot";
+
+export const SERVICE = "agent";
+export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isLoopbackHttp(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed?.protocol === "http:" && LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+/** An https origin, or plain http on a loopback address (the sandbox cloud): a bearer token goes there. */
+const OriginSchema = v.pipe(
+  v.string(),
+  v.check((text) => {
+    const url = parseUrl(text);
+    return url !== undefined && url.pathname === "/" && url.search === "" && url.hash === "";
+  }, "must be a URL with no path, such as https://management.azure.com"),
+  v.check(
+    (text) => parseUrl(text)?.protocol === "https:" || isLoopbackHttp(text),
+    "must use https (plain http only on a loopback address, for the sandbox cloud)",
+  ),
+  v.transform((text) => new URL(text).origin),
+);
+
+/** A JSON object in a variable, then checked with `schema`. */
+function jsonOf<TOutput>(what: string, schema: v.GenericSchema<unknown, TOutput>) {
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }): unknown => {
+      try {
+        const value = JSON.parse(dataset.value) as unknown;
+        if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+      } catch {
+        // Reported below, like any other value that is not an object.
+      }
+      addIssue({ message: `must be ${what} in JSON` });
+      return NEVER;
+    }),
+    schema,
+  );
+}
+
+const ParameterValuesSchema = v.record(
+  v.string(),
+  v.union([v.string(), v.number(), v.boolean()], "expected a string, number or boolean"),
+  'must be a JSON object of parameter values, e.g. {"coolAfterDays": 60}',
+);
+
+const AgentEnv = v.object({
+  HAYMAKER_RUN_ID: RunIdSchema,
+  HAYMAKER_AGENT_ID: AgentIdSchema,
+  HAYMAKER_SCENARIO_ID: ScenarioIdSchema,
+  HAYMAKER_SCENARIOS_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "scenarios"),
+  HAYMAKER_SCENARIO_PARAMETERS: v.optional(jsonOf("an object of parameter values", ParameterValuesSchema)),
+  HAYMAKER_SUBSCRIPTION_ID: GuidSchema,
+  HAYMAKER_RESOURCE_GROUP: ResourceGroupNameSchema,
+  HAYMAKER_LOCATION: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z][a-z0-9]{1,39}$/, 'must be an Azure region name like "westeurope"')),
+  ),
+  HAYMAKER_DEADLINE: TimestampSchema,
+  HAYMAKER_CLEANUP_RESERVE: v.optional(isoDuration("PT0S", "P1D")),
+  HAYMAKER_TAGS: v.optional(jsonOf("an object of tag names and values", TagsSchema)),
+  AZURE_TENANT_ID: GuidSchema,
+  AZURE_CLIENT_ID: GuidSchema,
+  AZURE_CLIENT_SECRET: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  HAYMAKER_ARM_ENDPOINT: v.optional(OriginSchema, DEFAULT_ARM_ENDPOINT),
+  HAYMAKER_AUTHORITY_HOST: v.optional(OriginSchema),
+  HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+});
+
+export interface AgentConfig {
+  runId: string;
+  agentId: string;
+  scenarioId: string;
+  scenariosDirectory: string;
+  /** Values the run chose for the scenario's parameters; checked against the scenario when it is loaded. */
+  parameterOverrides: Readonly<Record<string, ParameterValue>>;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The run's region, when it overrides the scenario's. */
+  location: string | undefined;
+  /** Epoch milliseconds. */
+  deadline: number;
+  /** Undefined: the default, a share of the time left at start (schedule.ts). */
+  cleanupReserveMs: number | undefined;
+  runTags: Readonly<Record<string, string>>;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  armEndpoint: string;
+  authorityHost: string;
+  /** Plain http on loopback: the sandbox cloud, reached with its own credential and auth policy. */
+  sandbox: boolean;
+  logLevel: string;
+  bus: BusConnection;
+}
+
+/** Reads the agent's settings; throws one ConfigError naming every bad variable (env and bus together). */
+export function agentConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
+  const problems: string[] = [];
+  let parsed: v.InferOutput<typeof AgentEnv> | undefined;
+  let bus: BusConnection | undefined;
+  try {
+    parsed = parseEnv(SERVICE, AgentEnv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  try {
+    bus = busConnectionFromEnv(env, SERVICE);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (parsed === undefined || bus === undefined) throw new ConfigError(SERVICE, problems);
+
+  const armEndpoint = parsed.HAYMAKER_ARM_ENDPOINT;
+  const sandbox = isLoopbackHttp(armEndpoint);
+  // The sandbox cloud serves its token endpoint on the same port as ARM.
+  const authorityHost = parsed.HAYMAKER_AUTHORITY_HOST ?? (sandbox ? armEndpoint : DEFAULT_AUTHORITY_HOST);
+  const reserve = parsed.HAYMAKER_CLEANUP_RESERVE;
+  return {
+    runId: parsed.HAYMAKER_RUN_ID,
+    agentId: parsed.HAYMAKER_AGENT_ID,
+    scenarioId: parsed.HAYMAKER_SCENARIO_ID,
+    scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
+    parameterOverrides: parsed.HAYMAKER_SCENARIO_PARAMETERS ?? {},
+    subscriptionId: parsed.HAYMAKER_SUBSCRIPTION_ID,
+    resourceGroup: parsed.HAYMAKER_RESOURCE_GROUP,
+    location: parsed.HAYMAKER_LOCATION,
+    deadline: Date.parse(parsed.HAYMAKER_DEADLINE),
+    cleanupReserveMs: reserve === undefined ? undefined : parseIsoDuration(reserve),
+    runTags: parsed.HAYMAKER_TAGS ?? {},
+    tenantId: parsed.AZURE_TENANT_ID,
+    clientId: parsed.AZURE_CLIENT_ID,
+    clientSecret: parsed.AZURE_CLIENT_SECRET,
+    armEndpoint,
+    authorityHost,
+    sandbox,
+    logLevel: parsed.HAYMAKER_LOG_LEVEL,
+    bus,
+  };
+}

@@ -1,0 +1,45 @@
+// The agent as a process: read its settings, perform its scenario, exit with a code that says how it went
+// (exit-codes.ts). SIGTERM or SIGINT stops deploying or operating at once; cleanup always runs.
+import { ConfigError, configOrExit } from "@haymaker/config";
+import { createLogger } from "@haymaker/logging";
+import { runAgent } from "./agent.ts";
+import { agentConfig } from "./config.ts";
+import { EXIT_CODES } from "./exit-codes.ts";
+import { redactorFor } from "./redact.ts";
+import { loadScenarioPlan } from "./scenario-plan.ts";
+
+/** `stop` may already be aborted: the launcher listens for signals while the agent's modules load. */
+export async function main(stop = new AbortController()): Promise<void> {
+  // Listen before anything else: a stop that comes during start-up must still lead to a clean exit.
+  let signals = stop.signal.aborted ? 1 : 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`agent: ${signal} received; stopping and cleaning up\n`);
+      stop.abort();
+    } else {
+      process.stderr.write(`agent: ${signal} received again; cleanup is still running\n`);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+
+  const config = configOrExit(() => agentConfig(process.env));
+  const redact = redactorFor([config.clientSecret]);
+  const plan = await loadScenarioPlan(config).catch((error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${redact(error.message)}\n`);
+    process.exit(EXIT_CODES.badInput);
+  });
+  const logger = createLogger({ service: "agent", level: config.logLevel });
+
+  let exitCode: number;
+  try {
+    const result = await runAgent(config, plan, { stop: stop.signal, logger });
+    exitCode = result.exitCode;
+  } catch (error) {
+    process.stderr.write(`agent failed: ${redact(String((error as Error)?.message ?? error))}\n`);
+    exitCode = EXIT_CODES.stepFailed;
+  }
+  process.exit(exitCode);
+}
