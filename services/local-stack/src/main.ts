@@ -64,6 +64,8 @@ export async function main(): Promise<void> {
       HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,
       HAYMAKER_MONITOR_INTERVAL: config.HAYMAKER_MONITOR_INTERVAL,
       HAYMAKER_AGENT_GRACE: config.HAYMAKER_AGENT_GRACE,
+      // Every service and agent is a Node process loading the same modules: compile them once.
+      NODE_COMPILE_CACHE: join(dataDirectory, "compile-cache"),
     },
     (line) => process.stdout.write(`${line}\n`),
   );

@@ -92,6 +92,8 @@ export interface AgentRecord {
   index?: number;
   total?: number;
   stage: AgentPipelineStage;
+  /** When the agent first reached each stage (the time of the event that said so). */
+  timeline?: Partial<Record<AgentPipelineStage, string>>;
   outcome?: AgentOutcome;
   duration?: string;
   deadline?: string;

@@ -55,7 +55,11 @@ export function applyAgentEvent(current: AgentRecord | undefined, event: AgentEv
   const at = instant(event.time);
   const before = current ?? newAgent(event, at);
   const next = mergeFields(before, fieldsOf(event), isNewer(at, current?.updatedAt));
-  next.stage = furtherStage(before.stage, STAGE_REACHED[event.type]);
+  const reached = STAGE_REACHED[event.type];
+  next.stage = furtherStage(before.stage, reached);
+  // When each stage was first reached, whatever order the events came in: how long every hop took.
+  const earlier = before.timeline?.[reached];
+  next.timeline = { ...before.timeline, [reached]: earlier === undefined || at < earlier ? at : earlier };
   next.updatedAt = latest(before.updatedAt, at) as string;
   switch (event.type) {
     case "com.haymaker.agent.check.v1":

@@ -79,7 +79,12 @@ export class ProcessRuntime implements AgentRuntime {
       JSON.stringify({
         command: this.#options.command,
         args: this.#options.args,
-        env: { PATH: process.env.PATH ?? "", ...spec.env },
+        env: {
+          PATH: process.env.PATH ?? "",
+          // Agents start by the hundred; Node's compile cache, when the service has one, makes each start cheaper.
+          ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+          ...spec.env,
+        },
         logFile: this.logFile(ref),
         graceMs: this.#options.graceMs ?? 30_000,
       }),
