@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterEach, expect, it } from "vitest";
 import { SandboxCredential, startSandboxCloud } from "./index.ts";
+import { credential, resourcesClient } from "./test-support/clients.ts";
 
 const directories: string[] = [];
 afterEach(() => {
@@ -80,4 +82,27 @@ it("refuses to reopen a data directory as a different subscription", async () =>
   });
   expect(again.tenantId).toBe(first.tenantId);
   await again.close();
+});
+
+it("upgrades a data directory whose operations table predates operation results", async () => {
+  const dir = dataDirectory();
+  const old = new DatabaseSync(join(dir, "sandbox-cloud.sqlite"));
+  old.exec("CREATE TABLE operations (id TEXT PRIMARY KEY, status TEXT NOT NULL);");
+  old.close();
+  const cloud = await startSandboxCloud({ port: 0, dataDirectory: dir });
+  cloud.registerPrincipal({
+    clientId: "app",
+    secret: "x",
+    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
+  });
+  const arm = resourcesClient(cloud, credential(cloud, "app", "x"));
+  await arm.resourceGroups.createOrUpdate("rg-upgraded", { location: "westeurope" });
+  const account = await arm.resources.beginCreateOrUpdateByIdAndWait(
+    `/subscriptions/${cloud.subscriptionId}/resourceGroups/rg-upgraded/providers/Microsoft.Storage/storageAccounts/stupgraded`,
+    "2023-05-01",
+    { location: "westeurope" },
+    { updateIntervalInMs: 0 },
+  );
+  expect(account.name).toBe("stupgraded");
+  await cloud.close();
 });

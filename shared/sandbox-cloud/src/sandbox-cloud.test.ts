@@ -8,6 +8,7 @@ import {
   startSandboxCloud,
   useSandboxAuthentication,
 } from "./index.ts";
+import { firstResponse } from "./test-support/clients.ts";
 
 const subscriptionId = "00000000-0000-0000-0000-000000000001";
 const tenantId = "11111111-1111-1111-1111-111111111111";
@@ -218,7 +219,7 @@ describe("sandbox cloud with the real ARM SDK", () => {
 
   it("answers a create with 201 and an Azure-AsyncOperation the SDK can poll, a replace with 200", async () => {
     await client.resourceGroups.createOrUpdate("rg-lro", { location: "westeurope" });
-    const path = `${accountId("rg-lro", "lro1")}?api-version=${storageApi}`;
+    const path = `/subscriptions/${subscriptionId}/resourceGroups/rg-lro/providers/Microsoft.Network/networkSecurityGroups/lro1?api-version=2023-09-01`;
     const created = await fetchArm("PUT", path, { location: "westeurope" });
     expect(created.status).toBe(201);
     const status = await fetchArm(
@@ -227,6 +228,31 @@ describe("sandbox cloud with the real ARM SDK", () => {
     );
     expect(await status.json()).toMatchObject({ status: "Succeeded" });
     expect((await fetchArm("PUT", path, { location: "westeurope" })).status).toBe(200);
+  });
+
+  it("answers a storage account create as Azure Storage does: 202 with a Location, 200 once it exists", async () => {
+    await client.resourceGroups.createOrUpdate("rg-storage-lro", { location: "westeurope" });
+    const id = accountId("rg-storage-lro", "accepted1");
+    const body = { location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" } };
+    const accepted = await fetchArm("PUT", `${id}?api-version=${storageApi}`, body);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get("azure-asyncoperation")).toBeNull();
+    const location = new URL(accepted.headers.get("location") ?? "");
+    const result = await fetchArm("GET", `${location.pathname}${location.search}`);
+    expect(result.status).toBe(200);
+    expect(await result.json()).toMatchObject({ id, name: "accepted1", kind: "StorageV2" });
+    expect((await fetchArm("PUT", `${id}?api-version=${storageApi}`, body)).status).toBe(200);
+
+    // The SDK's poller follows the Location to the account, and reports the 202 it started from.
+    const first = firstResponse();
+    const viaSdk = await client.resources.beginCreateOrUpdateByIdAndWait(
+      accountId("rg-storage-lro", "accepted2"),
+      storageApi,
+      body,
+      { ...fast, onResponse: first.onResponse },
+    );
+    expect(first.status).toBe(202);
+    expect(viaSdk).toMatchObject({ name: "accepted2", properties: { provisioningState: "Succeeded" } });
   });
 
   it("answers 404 with the ARM error envelope", async () => {
@@ -334,7 +360,8 @@ describe("sandbox cloud with the real ARM SDK", () => {
     expect(byLogger).toEqual(
       expect.arrayContaining([
         ["Microsoft.Resources/subscriptions/resourceGroups/write", "Succeeded"],
-        ["Microsoft.Storage/storageAccounts/write", "Succeeded"],
+        // A storage account create is long-running (202); the Activity Log records its start.
+        ["Microsoft.Storage/storageAccounts/write", "Accepted"],
         ["Microsoft.Storage/storageAccounts/delete", "Succeeded"],
       ]),
     );

@@ -21,7 +21,7 @@ const bookkeeping = new Set<ArmTarget["kind"]>(["activityLog", "operationStatus"
 export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Response> {
   const url = new URL(c.req.url);
   const method = c.req.method.toUpperCase();
-  const target = parseArmPath(url.pathname);
+  const target = parseArmPath(url.pathname, method);
   const intended = intendedOperation(target, method);
   const caller = deps.callers.fromAuthorization(c.req.header("authorization"));
 

@@ -2,7 +2,7 @@
 // and injected faults are recorded (and 403s explained) under the name of the action refused. The
 // category is what fault injection draws against.
 import type { FaultCategory } from "../faults.ts";
-import { type ArmTarget, groupId, resourceIdOf, resourceTypeOf } from "./path.ts";
+import { type ArmTarget, childCollectionIdOf, groupId, resourceIdOf, resourceTypeOf } from "./path.ts";
 
 export interface IntendedOperation {
   /** The Azure operation (RBAC action) name, e.g. `Microsoft.Storage/storageAccounts/write`. */
@@ -24,6 +24,13 @@ export function intendedOperation(target: ArmTarget, method: string): IntendedOp
       return target.action
         ? { name: `${type}/${target.action}/action`, scope, category: "action" }
         : single(`${type}/${verb}`, scope);
+    }
+    case "childResources": {
+      // ARM authorizes a child list as a read of the child type, at the collection's path.
+      const name = `${resourceTypeOf(target.namespace, target.chain)}/${target.childType}/${verb}`;
+      return verb === "read"
+        ? list(name, childCollectionIdOf(target))
+        : single(name, childCollectionIdOf(target));
     }
     case "resourceGroup":
       return single(

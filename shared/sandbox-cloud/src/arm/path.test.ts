@@ -22,10 +22,29 @@ describe("parseArmPath", () => {
     });
   });
 
-  it("treats a trailing odd segment as an action", () => {
-    expect(
-      parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a/listKeys`),
-    ).toMatchObject({ kind: "resource", chain: [["storageAccounts", "a"]], action: "listKeys" });
+  it("reads a trailing odd segment as an action when POSTed and as a child collection otherwise", () => {
+    const account = `${s}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a`;
+    expect(parseArmPath(`${account}/listKeys`, "POST")).toMatchObject({
+      kind: "resource",
+      chain: [["storageAccounts", "a"]],
+      action: "listKeys",
+    });
+    expect(parseArmPath(`${account}/fileServices/default/shares`, "GET")).toEqual({
+      kind: "childResources",
+      subscriptionId: "sub1",
+      group: "rg",
+      namespace: "Microsoft.Storage",
+      chain: [
+        ["storageAccounts", "a"],
+        ["fileServices", "default"],
+      ],
+      childType: "shares",
+    });
+    expect(parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts`)).toMatchObject({
+      kind: "childResources",
+      chain: [],
+      childType: "storageAccounts",
+    });
   });
 
   it("recognises groups, lists, the Activity Log and operation endpoints", () => {

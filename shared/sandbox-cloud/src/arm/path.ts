@@ -1,5 +1,8 @@
 // Parses an ARM request path into what it addresses. ARM paths are case-insensitive and the SDK's
-// by-id calls expand `/{+resourceId}` into a double slash, so empty segments are dropped.
+// by-id calls expand `/{+resourceId}` into a double slash, so empty segments are dropped. A resource path
+// with one segment too many (`…/networkSecurityGroups/nsg1/securityRules`) means two things to ARM: POST
+// runs the action of that name, any other method addresses the collection of that child type, so the
+// method takes part in the parse.
 export type ArmTarget =
   | { kind: "subscriptions" }
   | { kind: "subscription"; subscriptionId: string }
@@ -22,8 +25,18 @@ export type ArmTarget =
       namespace: string;
       /** type/name pairs, outermost first: [["storageAccounts","acct"],["blobServices","default"]]. */
       chain: [string, string][];
-      /** Set for `POST …/{action}`; also what a trailing collection segment would be. */
+      /** Set for `POST …/{action}`. */
       action?: string;
+    }
+  | {
+      /** `GET …/{type}/{name}/{childType}`: the children of one type directly under a parent. */
+      kind: "childResources";
+      subscriptionId: string;
+      group: string;
+      namespace: string;
+      /** The parent's type/name pairs; empty for a top-level type's collection in the group. */
+      chain: [string, string][];
+      childType: string;
     }
   | { kind: "roleAssignments"; subscriptionId: string; scope: string }
   | { kind: "roleAssignment"; subscriptionId: string; scope: string; name: string }
@@ -35,7 +48,7 @@ export type ArmTarget =
   | { kind: "operationResult"; subscriptionId: string; operationId: string }
   | { kind: "unknown" };
 
-export function parseArmPath(pathname: string): ArmTarget {
+export function parseArmPath(pathname: string, method = "GET"): ArmTarget {
   const s = pathname
     .split("/")
     .filter((part) => part !== "")
@@ -63,13 +76,15 @@ export function parseArmPath(pathname: string): ArmTarget {
 
   const namespace = s[5];
   const tail = s.slice(6);
-  if (tail.length < 2) return { kind: "unknown" };
+  if (tail.length === 0) return { kind: "unknown" };
   const chain: [string, string][] = [];
   for (let i = 0; i + 1 < tail.length; i += 2) chain.push([tail[i] as string, tail[i + 1] as string]);
-  const action = tail.length % 2 === 1 ? tail[tail.length - 1] : undefined;
-  return action === undefined
-    ? { kind: "resource", subscriptionId, group, namespace, chain }
-    : { kind: "resource", subscriptionId, group, namespace, chain, action };
+  const trailing = tail.length % 2 === 1 ? (tail[tail.length - 1] as string) : undefined;
+  if (trailing === undefined) return { kind: "resource", subscriptionId, group, namespace, chain };
+  if (method.toUpperCase() === "POST" && chain.length > 0) {
+    return { kind: "resource", subscriptionId, group, namespace, chain, action: trailing };
+  }
+  return { kind: "childResources", subscriptionId, group, namespace, chain, childType: trailing };
 }
 
 /** `/subscriptions/{s}/providers/…`: the Activity Log, async operations, and resource providers. */
@@ -131,7 +146,7 @@ function scopeSubscription(scope: string): string | undefined {
   if (parts.length === 2) return parts[1];
   const target = parseArmPath(scope);
   if (target.kind === "resourceGroup") return target.subscriptionId;
-  if (target.kind === "resource" && target.action === undefined) return target.subscriptionId;
+  if (target.kind === "resource") return target.subscriptionId;
   return undefined;
 }
 
@@ -145,8 +160,12 @@ export function resourceIdOf(
   namespace: string,
   chain: [string, string][],
 ): string {
-  const pairs = chain.map(([type, name]) => `${type}/${name}`).join("/");
-  return `${groupId(subscriptionId, group)}/providers/${namespace}/${pairs}`;
+  return [`${groupId(subscriptionId, group)}/providers/${namespace}`, ...chain.flat()].join("/");
+}
+
+/** `…/networkSecurityGroups/nsg1/securityRules`: where a parent's children of one type are listed. */
+export function childCollectionIdOf(target: Extract<ArmTarget, { kind: "childResources" }>): string {
+  return `${resourceIdOf(target.subscriptionId, target.group, target.namespace, target.chain)}/${target.childType}`;
 }
 
 /** `Microsoft.Storage/storageAccounts/blobServices/containers` for a nested chain. */

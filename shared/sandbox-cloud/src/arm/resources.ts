@@ -1,9 +1,12 @@
-// Generic resources of any type, addressed by id. Nothing is provider-specific: the body is stored as
-// sent, with provisioningState stamped Succeeded. Creates answer 201 with Azure-AsyncOperation so the
-// SDK's long-running-operation path runs exactly as it does against Azure.
+// Generic resources of any type, addressed by id. The body is stored as sent, with provisioningState
+// stamped Succeeded. What is provider-specific sits in small tables beside this file: the children Azure
+// creates by itself (implicit-children.ts) and the shape of a create's answer (create-responses.ts).
 import type { ArmResource, ResourceStore } from "../store/resource-store.ts";
+import { createdResponse } from "./create-responses.ts";
+import { isImplicitChild } from "./implicit-children.ts";
 import { groupId, resourceIdOf, resourceTypeOf } from "./path.ts";
 import { stringRecord } from "./resource-groups.ts";
+import { findResource, missingAncestor } from "./resource-lookup.ts";
 import { type ArmResult, armError } from "./result.ts";
 import { resourceFilter } from "./tag-filter.ts";
 
@@ -16,7 +19,7 @@ export interface ResourceRequest {
   action?: string;
   body: Record<string, unknown> | undefined;
   baseUrl: string;
-  newOperationId: () => string;
+  newOperationId: (resultResourceId?: string) => string;
 }
 
 // Top-level fields ARM keeps beside properties; anything else in a PUT body is dropped as in Azure.
@@ -26,7 +29,9 @@ export function handleResource(store: ResourceStore, req: ResourceRequest): ArmR
   const id = resourceIdOf(req.subscriptionId, req.group, req.namespace, req.chain);
   const type = resourceTypeOf(req.namespace, req.chain);
   const name = req.chain[req.chain.length - 1]?.[1] ?? "";
-  const existing = store.get(id);
+  const existing = findResource(store, req);
+  // Proxy resources Azure makes by itself carry no tags, so a cleanup by tag never lists them.
+  const implicit = isImplicitChild(type, name);
   const notFound = (operation: string) =>
     armError(
       404,
@@ -69,7 +74,7 @@ export function handleResource(store: ResourceStore, req: ResourceRequest): ArmR
           id,
         );
       }
-      const missingParent = topLevelParentMissing(store, req);
+      const missingParent = missingAncestor(store, req, req.chain.length - 1);
       if (missingParent !== undefined) {
         return armError(
           404,
@@ -82,26 +87,17 @@ export function handleResource(store: ResourceStore, req: ResourceRequest): ArmR
       const body = req.body ?? {};
       const resource: ArmResource = {
         id: existing?.id ?? id,
-        name,
-        type,
+        name: existing?.name ?? name,
+        type: existing?.type ?? type,
         ...(typeof body.location === "string" ? { location: body.location } : {}),
-        ...(body.tags !== undefined ? { tags: stringRecord(body.tags) ?? {} } : {}),
+        ...(body.tags !== undefined && !implicit ? { tags: stringRecord(body.tags) ?? {} } : {}),
         ...pick(body, envelopeFields),
         properties: { ...objectOrEmpty(body.properties), provisioningState: "Succeeded" },
       };
       store.put(gid, resource);
       if (existing !== undefined)
         return { status: 200, body: resource, operationName: `${type}/write`, resourceId: id };
-      return {
-        status: 201,
-        body: resource,
-        headers: {
-          "azure-asyncoperation": `${req.baseUrl}/subscriptions/${req.subscriptionId}/providers/Microsoft.Resources/asyncOperations/${req.newOperationId()}?api-version=2021-04-01`,
-          "retry-after": "0",
-        },
-        operationName: `${type}/write`,
-        resourceId: id,
-      };
+      return createdResponse(resource, req);
     }
     case "PATCH": {
       if (existing === undefined) return notFound(`${type}/write`);
@@ -109,7 +105,7 @@ export function handleResource(store: ResourceStore, req: ResourceRequest): ArmR
       const merged: ArmResource = {
         ...existing,
         ...pick(body, envelopeFields),
-        tags: { ...existing.tags, ...stringRecord(body.tags) },
+        ...(implicit ? {} : { tags: { ...existing.tags, ...stringRecord(body.tags) } }),
         properties: {
           ...(mergePatch(existing.properties, objectOrEmpty(body.properties)) as Record<string, unknown>),
           provisioningState: "Succeeded",
@@ -143,15 +139,6 @@ export function listResources(
     operationName,
     resourceId: scope,
   };
-}
-
-// ARM creates intermediate singletons (blobServices/default) itself, so only the top-level ancestor
-// must exist before a nested PUT.
-function topLevelParentMissing(store: ResourceStore, req: ResourceRequest): string | undefined {
-  const top = req.chain[0];
-  if (req.chain.length < 2 || top === undefined) return undefined;
-  const parentId = resourceIdOf(req.subscriptionId, req.group, req.namespace, [top]);
-  return store.get(parentId) === undefined ? `${req.namespace}/${top[0]}/${top[1]}` : undefined;
 }
 
 /** RFC 7396 JSON merge patch: objects merge recursively, null deletes, anything else replaces. */

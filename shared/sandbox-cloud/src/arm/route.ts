@@ -7,6 +7,7 @@ import { handleRoleAssignment, listRoleAssignments } from "../authorization/role
 import { getRoleDefinition, listRoleDefinitions } from "../authorization/role-definitions.ts";
 import { listActivity } from "./activity-log.ts";
 import type { ArmDeps } from "./arm-deps.ts";
+import { listChildResources } from "./child-resources.ts";
 import type { IntendedOperation } from "./intended-operation.ts";
 import type { ArmTarget } from "./path.ts";
 import { handleProvider, listProviders } from "./providers.ts";
@@ -32,7 +33,7 @@ export function routeArmRequest(deps: ArmDeps, req: ArmRequest): ArmResult {
   const result = route(deps, req);
   const apiVersion = req.url.searchParams.get("api-version") ?? "";
   const { target } = req;
-  if (req.method === "PUT" && (result.status === 200 || result.status === 201)) {
+  if (req.method === "PUT" && result.status >= 200 && result.status <= 202) {
     if (target.kind === "resource") {
       const location = req.body?.location;
       deps.providers.recordType(
@@ -67,9 +68,11 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
     armError(405, "MethodNotAllowed", `${method} is not supported here.`, intended.name, intended.scope);
   const readable = (action: string, id: string) =>
     req.visibility === "all" || deps.authorizer.allows(caller, action, id);
-  const newOperationId = () => {
+  const newOperationId = (resultResourceId?: string) => {
     const id = randomUUID();
-    deps.db.prepare("INSERT INTO operations (id, status) VALUES (?, 'Succeeded')").run(id);
+    deps.db
+      .prepare("INSERT INTO operations (id, status, resource_id) VALUES (?, 'Succeeded', ?)")
+      .run(id, resultResourceId ?? null);
     return id;
   };
 
@@ -112,6 +115,10 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
         readable(`${r.type}/read`, r.id),
       );
     }
+    case "childResources":
+      return method === "GET"
+        ? listChildResources(deps.resources, target, (r) => readable(`${r.type}/read`, r.id), intended)
+        : notAllowed();
     case "resource":
       return handleResource(deps.resources, { method, ...target, body, baseUrl, newOperationId });
     case "roleAssignment":
@@ -145,7 +152,9 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
         : notAllowed();
     case "operationStatus":
     case "operationResult": {
-      const known = deps.db.prepare("SELECT status FROM operations WHERE id = ?").get(target.operationId);
+      const known = deps.db
+        .prepare("SELECT status, resource_id FROM operations WHERE id = ?")
+        .get(target.operationId) as { status: string; resource_id: string | null } | undefined;
       if (known === undefined) {
         return armError(
           404,
@@ -156,9 +165,16 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
         );
       }
       // The SDK checks poll responses against the initial call's expected statuses (200/202 for a group
-      // delete), so a finished operation answers 200, not 204.
+      // delete), so a finished operation answers 200, not 204. A create answered with 202 + Location
+      // (create-responses.ts) ends with the resource itself, which the poller returns as its result.
+      const created = known.resource_id === null ? undefined : deps.resources.get(known.resource_id);
       return target.kind === "operationResult"
-        ? { status: 200, operationName: intended.name, resourceId: intended.scope }
+        ? {
+            status: 200,
+            ...(created === undefined ? {} : { body: created }),
+            operationName: intended.name,
+            resourceId: intended.scope,
+          }
         : {
             status: 200,
             body: { id: target.operationId, name: target.operationId, status: "Succeeded" },

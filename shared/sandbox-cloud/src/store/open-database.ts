@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS resources (
 CREATE INDEX IF NOT EXISTS resources_by_group ON resources (group_key);
 CREATE TABLE IF NOT EXISTS operations (
   id TEXT PRIMARY KEY,
-  status TEXT NOT NULL
+  status TEXT NOT NULL,
+  -- Set when the operation's result is a resource (a create answered 202 + Location).
+  resource_id TEXT
 );
 CREATE TABLE IF NOT EXISTS activity (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -106,6 +108,9 @@ function migrate(db: DatabaseSync): void {
   if (tableExists(db, "tokens") && !columnExists(db, "tokens", "audience")) db.exec("DROP TABLE tokens;");
   if (tableExists(db, "principals") && !columnExists(db, "principals", "directory_writer")) {
     db.exec("ALTER TABLE principals ADD COLUMN directory_writer INTEGER NOT NULL DEFAULT 0;");
+  }
+  if (tableExists(db, "operations") && !columnExists(db, "operations", "resource_id")) {
+    db.exec("ALTER TABLE operations ADD COLUMN resource_id TEXT;");
   }
 }
 

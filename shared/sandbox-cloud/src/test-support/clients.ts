@@ -4,6 +4,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { MonitorClient } from "@azure/arm-monitor";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
+import { createDefaultHttpClient, createPipelineRequest, type HttpMethods } from "@azure/core-rest-pipeline";
 import { Client, type Context, HTTPMessageHandler, type Middleware } from "@microsoft/microsoft-graph-client";
 import {
   graphScope,
@@ -80,6 +81,35 @@ export function graphClient(cloud: SandboxCloud, cred: TokenCredential): Client 
     baseUrl: `${cloud.url}/`,
     middleware: [bearer, new HTTPMessageHandler()],
   });
+}
+
+/**
+ * Sends a request through an ARM client's own pipeline (its authentication, no retries): how HayMaker's
+ * agent lists nested collections and runs resource actions, which the generic client has no call for.
+ */
+export async function sendThroughPipeline(
+  cloud: SandboxCloud,
+  client: ResourceManagementClient,
+  method: HttpMethods,
+  path: string,
+): Promise<{ status: number; body: unknown }> {
+  const request = createPipelineRequest({
+    url: `${cloud.url}${path}`,
+    method,
+    allowInsecureConnection: true,
+  });
+  const response = await client.pipeline.sendRequest(createDefaultHttpClient(), request);
+  return { status: response.status, body: response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined };
+}
+
+/** Remembers the status of the first response an SDK call got: a long-running call's initial answer. */
+export function firstResponse(): { onResponse: (response: { status: number }) => void; status?: number } {
+  const seen: { onResponse: (response: { status: number }) => void; status?: number } = {
+    onResponse: (response) => {
+      seen.status ??= response.status;
+    },
+  };
+  return seen;
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
