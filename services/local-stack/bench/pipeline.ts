@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   const hops: Record<string, number[]> = {};
   const hop = (name: string, from: string | undefined, to: string | undefined) => {
     if (from === undefined || to === undefined) return;
-    (hops[name] ??= []).push(Date.parse(to) - Date.parse(from));
+    hops[name] = [...(hops[name] ?? []), Date.parse(to) - Date.parse(from)];
   };
   const outcomes: Record<string, number> = {};
   let leftovers = 0;
