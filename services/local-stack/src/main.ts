@@ -14,6 +14,7 @@ import { removeLocalFile, writeLocalFile } from "./local-file.ts";
 import { orchestratorIdentity } from "./orchestrator-identity.ts";
 import { choosePort, listenOrExit, waitForHealth } from "./ports.ts";
 import { LOCAL_SERVICES, startServices } from "./services.ts";
+import { stopAgents } from "./stop-agents.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(localStackConfig);
@@ -93,6 +94,10 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
+    // Agents clean up after themselves when stopped; let them, while the sandbox and the bus are still here.
+    await stopAgents(join(dataDirectory, "agents"), config.HAYMAKER_AGENT_GRACE, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
     await services.stop();
     await sandbox.close();
     await broker.close();

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ServiceBusClient } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { LOCAL_SERVICES } from "../src/services.ts";
-import { sandboxLook, startStack } from "./stack.ts";
+import { type ExecutionView, execute, sandboxLook, startStack, untilReported } from "./stack.ts";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
 
@@ -66,6 +66,32 @@ describe("the local stack (make run)", () => {
     expect(again.local.sandbox.orchestrator.clientId).toBe(local.sandbox.orchestrator.clientId);
     await expect(sandboxLook(again).tagged("run-nothing-yet")).resolves.toEqual([]);
     expect(await again.stop()).toBe(0);
+  }, 240_000);
+
+  it("stops running agents first on Ctrl+C, and a second start finishes their run with nothing left", async () => {
+    const first = await startStack();
+    const runId = await execute(first, { scenarios: ["nsg-rule-tuning"], duration: "PT5M" });
+    for (let i = 0; i < 240; i++) {
+      const view = await fetch(`${first.local.gateway.url}/api/executions/${runId}`).then((r) =>
+        r.ok ? (r.json() as Promise<ExecutionView>) : undefined,
+      );
+      if ((view?.agents[0]?.progress as { stage?: string } | undefined)?.stage === "operate") break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toContain("stopping 1 running agent(s); each cleans up first");
+
+    const again = await startStack({ HAYMAKER_DATA_DIR: first.dataDirectory });
+    try {
+      const view = await untilReported(again, runId, 120_000);
+      expect(view.agents[0]).toMatchObject({ stage: "cleaned", outcome: "failed" });
+      expect(view.agents[0]?.reason).toMatch(/stopped before its deadline/);
+      expect(view.execution.summary).toMatchObject({ agents: 1, leftovers: 0 });
+      expect(await sandboxLook(again).tagged(runId)).toEqual([]);
+      expect(await sandboxLook(again).applications(runId)).toEqual([]);
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
   }, 240_000);
 
   it("restarts a service that crashes", async () => {

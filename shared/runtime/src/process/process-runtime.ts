@@ -1,7 +1,7 @@
 // The local agent runtime: each agent is a child process under a small supervisor, detached from the service
 // that started it, and known by a state file under the data directory.
 import { spawn } from "node:child_process";
-import { constants, linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { constants, linkSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,6 +91,19 @@ export class ProcessRuntime implements AgentRuntime {
     );
     supervisor.unref();
     return ref;
+  }
+
+  /** References of the agents still running (or starting), e.g. to stop them all before the machine goes down. */
+  async running(): Promise<string[]> {
+    const refs: string[] = [];
+    for (const file of readdirSync(this.#options.directory)) {
+      const name = file.endsWith(".json") ? file.slice(0, -".json".length) : "";
+      if (!NAME.test(name)) continue;
+      const ref = REF_PREFIX + name;
+      const status = await this.status(ref).catch(() => undefined);
+      if (status?.state === "running") refs.push(ref);
+    }
+    return refs;
   }
 
   async check(): Promise<void> {
