@@ -11,7 +11,7 @@ import {
 const HOUR = 3_600_000;
 
 describe("the operate window", () => {
-  it("reserves a tenth of the time left for cleanup, between 2 seconds and 10 minutes", () => {
+  it("reserves a tenth of the time left for cleanup, between 5 seconds and 10 minutes", () => {
     expect(defaultCleanupReserveMs(HOUR)).toBe(6 * 60_000);
     expect(defaultCleanupReserveMs(8 * HOUR)).toBe(MAX_CLEANUP_RESERVE_MS);
     expect(defaultCleanupReserveMs(5_000)).toBe(MIN_CLEANUP_RESERVE_MS);

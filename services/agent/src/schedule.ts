@@ -1,13 +1,13 @@
 // When the agent stops operating. The run has one hard deadline (the monitor stops the agent then); the agent
 // stops operating a "cleanup reserve" before it, so its own teardown finishes while it is still allowed to run.
 
-export const MIN_CLEANUP_RESERVE_MS = 2_000;
+export const MIN_CLEANUP_RESERVE_MS = 5_000;
 export const MAX_CLEANUP_RESERVE_MS = 10 * 60_000;
 const DEFAULT_RESERVE_SHARE = 0.1;
 
 /**
- * The reserve when the run sets none: a tenth of the time left at start, at least 2 s (a sandbox delete is
- * quick, but not instant) and at most 10 minutes (the slowest common Azure deletes, such as a VM with its
+ * The reserve when the run sets none: a tenth of the time left at start, at least 5 s (a sandbox delete is
+ * quick, but the last telemetry and closing the bus take a moment too) and at most 10 minutes (the slowest common Azure deletes, such as a VM with its
  * disks, finish well inside that).
  */
 export function defaultCleanupReserveMs(timeLeftMs: number): number {

@@ -209,6 +209,16 @@ describe("monitor", () => {
     });
   });
 
+  it("finishes as completed an agent that had done all its work when the stop at its deadline reached it", async () => {
+    await onAgentDeployed(deployed({ deadline: "2026-11-24T06:15:00.000Z" }), ports);
+    await handleNextCheck();
+    expect(runtime.stops).toEqual([REF]);
+    // Exit 0, not 143: it was closing its connections, its scenario done and cleaned up.
+    runtime.statuses.set(REF, { state: "stopped", exitCode: 0, finishedAt: "2026-11-24T06:15:01.000Z" });
+    expect(await handleNextCheck()).toMatchObject({ action: "finished", outcome: "completed" });
+    expect(bus.finished[0]?.data.reason).toBeUndefined();
+  });
+
   it("says so when an agent stopped at its deadline left resources behind", async () => {
     await onAgentDeployed(deployed({ deadline: "2026-11-24T06:15:00.000Z" }), ports);
     await handleNextCheck();

@@ -39,7 +39,9 @@ export function cancellationReason(cancelled: CancelledRun): string {
 }
 
 export function judgeEnded({ status, stoppedByMonitor, cancelled, deadlinePassed }: EndFacts): Judgement {
-  if (status.state === "succeeded") return { outcome: "completed" };
+  // Exit 0 means the agent finished deploy, operate and cleanup (a stopped agent exits 143): a stop that
+  // reached it while it was already on its way out does not make it late.
+  if (status.state === "succeeded" || status.exitCode === 0) return { outcome: "completed" };
   const stopped = status.state === "stopped" || stoppedByMonitor;
   if (stopped && cancelled)
     return { outcome: "cancelled", reason: cancellationReason(cancelled) + after(status) };
