@@ -39,7 +39,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   child.stderr.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the stack did not start in 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`the stack did not start in 90 s:\n${output}`));
+    }, 90_000);
     child.stdout.on("data", () => {
       if (output.includes("Stop with Ctrl+C.")) {
         clearTimeout(timer);
@@ -48,7 +51,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     });
     void exited.then((code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
   });
-  const local = JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8")) as LocalStackFile;
+  let local: LocalStackFile;
+  try {
+    local = JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8")) as LocalStackFile;
+  } catch (error) {
+    // Never leave a stack running behind a failed test.
+    child.kill("SIGTERM");
+    throw error;
+  }
   return {
     dataDirectory,
     local,
