@@ -74,3 +74,19 @@ if (!Session.prototype.__haymakerKeysByRole) {
     delete this.links[linkKey(link.name, link.is_sender())];
   };
 }
+
+// A drain is answered by a flow that says drain=true: it tells the client its credit is used up and nothing more
+// is coming, and rhea's receiver (the JavaScript SDK's) reports "drained" on nothing else. rhea's sender sets the
+// flag only when credit is left over to give back, so a drain whose credit went exactly on messages was never
+// answered: the SDK waited out its drain timeout, then closed the link.
+const { Sender } = require("rhea/lib/link.js");
+if (!Sender.prototype.__haymakerAnswersEveryDrain) {
+  Sender.prototype.__haymakerAnswersEveryDrain = true;
+  Sender.prototype._get_drain = function (this: Untyped) {
+    if (!this._draining || !this._drained) return false;
+    // Credit no message used is handed back by counting it as delivered, as AMQP's drain prescribes.
+    this.delivery_count += this.credit;
+    this.credit = 0;
+    return true;
+  };
+}

@@ -7,6 +7,7 @@ import { MalformedMessageError, parseMessage } from "../amqp/encoded-message.ts"
 import { rawBytesOf, rhea, rheaMessage, types } from "../amqp/rhea.ts";
 import type { BrokerEngine } from "../engine/broker-engine.ts";
 import type { Consumer, Lock, MessageQueue, Outcome } from "../engine/message-queue.ts";
+import { LinkCredit } from "./link-credit.ts";
 import { handleManagement } from "./management.ts";
 import { ReplyLinks } from "./reply-links.ts";
 import type { RheaConnection, RheaContext, RheaDelivery, RheaLink, RheaMessage } from "./rhea-types.ts";
@@ -156,21 +157,17 @@ export class AmqpFrontend {
     link.local.attach.snd_settle_mode = remote.snd_settle_mode ?? 0;
     link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
     link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
+    const credit = new LinkCredit(link, () => queue.dispatch());
     const consumer: Consumer = {
       receiveAndDelete,
-      // sendable() also checks the session's window of unsettled deliveries, which rhea cannot grow.
-      credit: () => (link.is_open() && link.sendable() ? link.credit : 0),
+      credit: () => credit.available(),
       deliver: (bytes, lock) => {
         const delivery = link.send(bytes, lock?.token.tag ?? Buffer.alloc(0), 0);
+        credit.handedOver(delivery);
         if (lock) this.#locksByDelivery.set(delivery, { queue, lock });
       },
     };
     queue.addConsumer(consumer);
-    link.on("sendable", () => queue.scheduleDispatch());
-    link.on("sender_draining", () => {
-      queue.dispatch();
-      link.set_drained(true);
-    });
     const settle = (context: RheaContext) => {
       this.#onDisposition(context.delivery as RheaDelivery);
       // A settlement frees room in the session's window: more may go out now.

@@ -6,6 +6,8 @@ export interface Terminus {
 }
 
 export interface RheaDelivery {
+  /** Outgoing deliveries: numbered in the order the session puts them on the wire. */
+  id: number;
   tag: Buffer;
   remote_settled: boolean;
   settled: boolean;
@@ -21,8 +23,13 @@ export interface RheaDelivery {
 
 export interface RheaLink {
   name: string;
+  /** A sender's credit left after what is already on the wire (not after what waits in the session). */
   credit: number;
   connection: RheaConnection;
+  session: {
+    /** The id of the first delivery the session holds but has not put on the wire yet. */
+    outgoing: { next_pending_delivery: number };
+  };
   remote: {
     attach?: { source?: Terminus; target?: Terminus; snd_settle_mode?: number; rcv_settle_mode?: number };
   };
@@ -40,6 +47,8 @@ export interface RheaLink {
 
 export interface RheaConnection {
   container_id?: string;
+  /** Has rhea write, on its next tick, whatever frames are owed (rhea does not for every state change). */
+  _register(): void;
   close(error?: { condition: string; description: string }): void;
 }
 
