@@ -1,7 +1,7 @@
 // The agent's settings, all from its environment (docs/agent-contract.md lists them). Every bad variable is
 // named at once, never with its value: several hold secrets.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import {
   AgentIdSchema,
   GuidSchema,
@@ -124,22 +124,10 @@ export interface AgentConfig {
 
 /** Reads the agent's settings; throws one ConfigError naming every bad variable (env and bus together). */
 export function agentConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
-  const problems: string[] = [];
-  let parsed: v.InferOutput<typeof AgentEnv> | undefined;
-  let bus: BusConnection | undefined;
-  try {
-    parsed = parseEnv(SERVICE, AgentEnv, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  try {
-    bus = busConnectionFromEnv(env, SERVICE);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (parsed === undefined || bus === undefined) throw new ConfigError(SERVICE, problems);
+  const { parsed, bus } = readConfigParts(SERVICE, {
+    parsed: () => parseEnv(SERVICE, AgentEnv, env),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+  });
 
   const armEndpoint = parsed.HAYMAKER_ARM_ENDPOINT;
   const sandbox = isLoopbackHttp(armEndpoint);

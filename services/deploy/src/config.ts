@@ -3,7 +3,7 @@
 // cloud and the bus.
 import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import { isoDuration } from "@haymaker/contracts";
 import { type AgentRuntime, processRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
@@ -21,14 +21,7 @@ const DeployEnv = v.object({
   HAYMAKER_CLEANUP_RESERVE: v.optional(isoDuration("PT0S", "P1D")),
   HAYMAKER_ARM_ENDPOINT: v.optional(Endpoint),
   HAYMAKER_AUTHORITY_HOST: v.optional(Endpoint),
-  HAYMAKER_DEPLOY_CONCURRENCY: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
-      v.transform(Number),
-    ),
-    "4",
-  ),
+  HAYMAKER_DEPLOY_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 
@@ -44,23 +37,11 @@ export interface DeployConfig {
 }
 
 export function deployConfig(env: Record<string, string | undefined> = process.env): DeployConfig {
-  const problems: string[] = [];
-  // Each part is read even when another failed, so one start names every bad variable.
-  const read = <T>(part: () => T): T | undefined => {
-    try {
-      return part();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const parsed = read(() => parseEnv(SERVICE, DeployEnv, env));
-  const runtime = read(() => processRuntimeFromEnv(env, SERVICE));
-  const bus = read(() => busConnectionFromEnv(env, SERVICE));
-  if (parsed === undefined || runtime === undefined || bus === undefined) {
-    throw new ConfigError(SERVICE, [...new Set(problems)]);
-  }
+  const { parsed, runtime, bus } = readConfigParts(SERVICE, {
+    parsed: () => parseEnv(SERVICE, DeployEnv, env),
+    runtime: () => processRuntimeFromEnv(env, SERVICE),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+  });
   return {
     dataDirectory: resolve(parsed.HAYMAKER_DATA_DIR),
     runtime,

@@ -2,7 +2,7 @@
 // the cloud.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import * as v from "valibot";
 
 const SERVICE = "force-cleanup";
@@ -23,29 +23,10 @@ export interface ForceCleanupConfig {
 export function forceCleanupConfig(
   env: Record<string, string | undefined> = process.env,
 ): ForceCleanupConfig {
-  const [own, bus, cloud] = readAll(SERVICE, [
-    () => parseEnv(SERVICE, ForceCleanupEnv, env),
-    () => busConnectionFromEnv(env, SERVICE),
-    () => cloudControlFromEnv(env, SERVICE),
-  ]);
-  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud };
-}
-
-/**
- * Runs every reader, so a refused start names every bad variable at once — the service's own, the bus's
- * and the cloud's — instead of only the first group's.
- */
-function readAll<T extends readonly unknown[]>(service: string, readers: { [K in keyof T]: () => T[K] }): T {
-  const problems: string[] = [];
-  const values = readers.map((read) => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
+  const { own, bus, cloud } = readConfigParts(SERVICE, {
+    own: () => parseEnv(SERVICE, ForceCleanupEnv, env),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+    cloud: () => cloudControlFromEnv(env, SERVICE),
   });
-  if (problems.length > 0) throw new ConfigError(service, problems);
-  return values as unknown as T;
+  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud };
 }

@@ -1,7 +1,9 @@
 // The gateway's settings: where it listens, where the catalogue, projections and reports are, the bus.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { logLevelFromEnv, parseEnv, portFromEnv } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts } from "@haymaker/config";
 import * as v from "valibot";
+
+const SERVICE = "gateway";
 
 const NonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
 
@@ -23,14 +25,18 @@ export interface GatewayConfig {
   bus: BusConnection;
 }
 
+/** Throws one ConfigError naming every bad variable: the gateway's own and the bus's. */
 export function gatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const parsed = parseEnv("gateway", GatewayEnv, env);
+  const { parsed, bus } = readConfigParts(SERVICE, {
+    parsed: () => parseEnv(SERVICE, GatewayEnv, env),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+  });
   return {
     port: parsed.HAYMAKER_PORT,
     host: parsed.HAYMAKER_HOST,
     dataDirectory: parsed.HAYMAKER_DATA_DIR,
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
-    bus: busConnectionFromEnv(env, "gateway"),
+    bus,
   };
 }

@@ -2,7 +2,7 @@
 // (shared with deploy: where local agents live, and HAYMAKER_AGENT_GRACE, how long an agent gets to stop).
 import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import { isoDuration, parseIsoDuration } from "@haymaker/contracts";
 import { type AgentRuntime, agentGraceFromEnv, processRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
@@ -12,14 +12,7 @@ const SERVICE = "monitor";
 const MonitorEnv = v.object({
   HAYMAKER_MONITOR_INTERVAL: v.optional(isoDuration("PT1S", "P1D"), "PT15M"),
   HAYMAKER_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), ".haymaker"),
-  HAYMAKER_MONITOR_CONCURRENCY: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
-      v.transform(Number),
-    ),
-    "4",
-  ),
+  HAYMAKER_MONITOR_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 
@@ -36,24 +29,13 @@ export interface MonitorConfig {
 }
 
 export function monitorConfig(env: Record<string, string | undefined> = process.env): MonitorConfig {
-  const problems: string[] = [];
-  // Each part is read even when another failed, so one start names every bad variable.
-  const read = <T>(part: () => T): T | undefined => {
-    try {
-      return part();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const parsed = read(() => parseEnv(SERVICE, MonitorEnv, env));
-  const runtime = read(() => processRuntimeFromEnv(env, SERVICE));
-  const graceMs = read(() => agentGraceFromEnv(env, SERVICE));
-  const bus = read(() => busConnectionFromEnv(env, SERVICE));
-  if (parsed === undefined || runtime === undefined || graceMs === undefined || bus === undefined) {
-    throw new ConfigError(SERVICE, [...new Set(problems)]);
-  }
+  // The runtime reads HAYMAKER_AGENT_GRACE too; readConfigParts names a problem with it once.
+  const { parsed, runtime, graceMs, bus } = readConfigParts(SERVICE, {
+    parsed: () => parseEnv(SERVICE, MonitorEnv, env),
+    runtime: () => processRuntimeFromEnv(env, SERVICE),
+    graceMs: () => agentGraceFromEnv(env, SERVICE),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+  });
   return {
     intervalMs: parseIsoDuration(parsed.HAYMAKER_MONITOR_INTERVAL) ?? 0,
     graceMs,

@@ -1,19 +1,12 @@
 // projector's settings: where the projections file lives, how to reach the bus, how busy to be.
 import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv } from "@haymaker/config";
 import * as v from "valibot";
 
 const ProjectorEnv = v.object({
   HAYMAKER_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), ".haymaker"),
-  HAYMAKER_PROJECTOR_CONCURRENCY: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
-      v.transform(Number),
-    ),
-    "4",
-  ),
+  HAYMAKER_PROJECTOR_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 

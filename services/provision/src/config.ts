@@ -2,7 +2,7 @@
 // how to reach the bus and the cloud, how busy to be.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import * as v from "valibot";
 
 const SERVICE = "provision";
@@ -10,14 +10,7 @@ const SERVICE = "provision";
 const ProvisionEnv = v.object({
   HAYMAKER_SCENARIOS_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "scenarios"),
   HAYMAKER_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), ".haymaker"),
-  HAYMAKER_PROVISION_CONCURRENCY: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
-      v.transform(Number),
-    ),
-    "4",
-  ),
+  HAYMAKER_PROVISION_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 
@@ -32,22 +25,11 @@ export interface ProvisionConfig {
 }
 
 export function provisionConfig(env: Record<string, string | undefined> = process.env): ProvisionConfig {
-  const problems: string[] = [];
-  // Each part is read even when another failed, so one start names every bad variable.
-  const read = <T>(part: () => T): T | undefined => {
-    try {
-      return part();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const parsed = read(() => parseEnv(SERVICE, ProvisionEnv, env));
-  const bus = read(() => busConnectionFromEnv(env, SERVICE));
-  const cloud = read(() => cloudControlFromEnv(env, SERVICE));
-  if (parsed === undefined || bus === undefined || cloud === undefined)
-    throw new ConfigError(SERVICE, problems);
+  const { parsed, bus, cloud } = readConfigParts(SERVICE, {
+    parsed: () => parseEnv(SERVICE, ProvisionEnv, env),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+    cloud: () => cloudControlFromEnv(env, SERVICE),
+  });
   return {
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     dataDirectory: parsed.HAYMAKER_DATA_DIR,

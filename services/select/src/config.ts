@@ -1,18 +1,11 @@
 // select's settings: where the scenario catalogue is, how to reach the bus, how busy to be.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv } from "@haymaker/config";
 import * as v from "valibot";
 
 const SelectEnv = v.object({
   HAYMAKER_SCENARIOS_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "scenarios"),
-  HAYMAKER_SELECT_CONCURRENCY: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
-      v.transform(Number),
-    ),
-    "4",
-  ),
+  HAYMAKER_SELECT_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
 });
 

@@ -1,7 +1,7 @@
 // verify-cleanup's settings: where the secret store lives, how to reach the bus and the cloud.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control";
-import { ConfigError, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import * as v from "valibot";
 
 const SERVICE = "verify-cleanup";
@@ -22,29 +22,10 @@ export interface VerifyCleanupConfig {
 export function verifyCleanupConfig(
   env: Record<string, string | undefined> = process.env,
 ): VerifyCleanupConfig {
-  const [own, bus, cloud] = readAll(SERVICE, [
-    () => parseEnv(SERVICE, VerifyCleanupEnv, env),
-    () => busConnectionFromEnv(env, SERVICE),
-    () => cloudControlFromEnv(env, SERVICE),
-  ]);
-  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud };
-}
-
-/**
- * Runs every reader, so a refused start names every bad variable at once — the service's own, the bus's
- * and the cloud's — instead of only the first group's.
- */
-function readAll<T extends readonly unknown[]>(service: string, readers: { [K in keyof T]: () => T[K] }): T {
-  const problems: string[] = [];
-  const values = readers.map((read) => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
+  const { own, bus, cloud } = readConfigParts(SERVICE, {
+    own: () => parseEnv(SERVICE, VerifyCleanupEnv, env),
+    bus: () => busConnectionFromEnv(env, SERVICE),
+    cloud: () => cloudControlFromEnv(env, SERVICE),
   });
-  if (problems.length > 0) throw new ConfigError(service, problems);
-  return values as unknown as T;
+  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud };
 }

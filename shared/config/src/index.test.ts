@@ -1,6 +1,13 @@
 import * as v from "valibot";
-import { describe, expect, it } from "vitest";
-import { ConfigError, logLevelFromEnv, parseEnv, portFromEnv } from "./index.ts";
+import { describe, expect, it, vi } from "vitest";
+import {
+  ConfigError,
+  concurrencyFromEnv,
+  logLevelFromEnv,
+  parseEnv,
+  portFromEnv,
+  readConfigParts,
+} from "./index.ts";
 
 const Schema = v.object({
   HAYMAKER_PORT: v.optional(portFromEnv, "8080"),
@@ -39,5 +46,69 @@ describe("settings from the environment", () => {
     ]);
     expect((error as Error).message).toMatch(/^gateway cannot start; fix these environment variables:/);
     expect((error as Error).message).not.toContain("hunter2");
+  });
+});
+
+describe("concurrency from the environment", () => {
+  const Concurrency = v.object({ HAYMAKER_CONCURRENCY: v.optional(concurrencyFromEnv, "4") });
+
+  it("is a whole number from 1 to 999", () => {
+    expect(parseEnv("svc", Concurrency, {})).toEqual({ HAYMAKER_CONCURRENCY: 4 });
+    expect(parseEnv("svc", Concurrency, { HAYMAKER_CONCURRENCY: "999" })).toEqual({
+      HAYMAKER_CONCURRENCY: 999,
+    });
+    for (const bad of ["0", "1000", "04", "2.5", "many"]) {
+      expect(() => parseEnv("svc", Concurrency, { HAYMAKER_CONCURRENCY: bad })).toThrow(
+        "HAYMAKER_CONCURRENCY: must be a whole number from 1 to 999",
+      );
+    }
+  });
+});
+
+describe("reading a service's settings in parts", () => {
+  const failing =
+    (...problems: string[]) =>
+    () => {
+      throw new ConfigError("part", problems);
+    };
+
+  it("returns each part's value under its name", () => {
+    const parts = readConfigParts("svc", { own: () => ({ port: 8080 }), bus: () => "amqp://localhost" });
+    expect(parts).toEqual({ own: { port: 8080 }, bus: "amqp://localhost" });
+  });
+
+  it("reads every part and names every problem of every failed part once, in part order", () => {
+    const read = vi.fn(() => 1);
+    let error: unknown;
+    try {
+      readConfigParts("monitor", {
+        own: failing("A: is required", "GRACE: must be a duration"),
+        runtime: read,
+        grace: failing("GRACE: must be a duration"),
+        bus: failing("BUS: is required"),
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(read).toHaveBeenCalledOnce();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      "A: is required",
+      "GRACE: must be a duration",
+      "BUS: is required",
+    ]);
+    expect((error as Error).message).toMatch(/^monitor cannot start;/);
+  });
+
+  it("rethrows anything that is not a ConfigError, as it is", () => {
+    const bug = new TypeError("not a setting");
+    expect(() =>
+      readConfigParts("svc", {
+        own: failing("A: is required"),
+        bus: () => {
+          throw bug;
+        },
+      }),
+    ).toThrow(bug);
   });
 });

@@ -32,6 +32,33 @@ export function parseEnv<S extends EnvSchema>(
 }
 
 /**
+ * Reads every part of a service's settings — its own variables, the bus's, the cloud's… — even after one
+ * fails, so a refused start names every bad variable at once instead of only the first part's. Returns
+ * each part's value under its name. If any part throws a ConfigError, throws one ConfigError for `service`
+ * with all their problems in part order, each once (two parts may check the same variable). Anything else
+ * a part throws is a bug rather than a bad setting, and is rethrown as it is.
+ */
+export function readConfigParts<Parts extends Record<string, () => unknown>>(
+  service: string,
+  parts: Parts,
+): { [Name in keyof Parts]: ReturnType<Parts[Name]> } {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  let failed = false;
+  for (const [name, read] of Object.entries(parts)) {
+    try {
+      values[name] = read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      failed = true;
+      problems.push(...error.problems);
+    }
+  }
+  if (failed) throw new ConfigError(service, [...new Set(problems)]);
+  return values as { [Name in keyof Parts]: ReturnType<Parts[Name]> };
+}
+
+/**
  * Reads a service's settings at start-up; on a ConfigError prints its message (every bad variable, no
  * stack) and exits with code 2, the usage-error code every HayMaker command uses.
  */
@@ -51,6 +78,13 @@ export const portFromEnv = v.pipe(
   v.regex(/^\d+$/, "must be a port number from 0 (any free port) to 65535"),
   v.transform(Number),
   v.maxValue(65535, "must be a port number from 0 (any free port) to 65535"),
+);
+
+/** How many messages a service handles at once: a whole number from 1 to 999. */
+export const concurrencyFromEnv = v.pipe(
+  v.string(),
+  v.regex(/^[1-9]\d{0,2}$/, "must be a whole number from 1 to 999"),
+  v.transform(Number),
 );
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
