@@ -133,6 +133,8 @@ async function main(): Promise<void> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // However the benchmark ends, the stack it started ends with it.
+  process.once("exit", () => stack.kill("SIGTERM"));
   let output = "";
   stack.stdout.on("data", (chunk) => (output += chunk));
   stack.stderr.on("data", (chunk) => (output += chunk));
@@ -177,6 +179,9 @@ async function main(): Promise<void> {
       const response = await fetch(`${gateway}/api/executions/${runId}`);
       if (!response.ok) continue;
       const view = (await response.json()) as ExecutionView;
+      if (view.execution.status === "rejected" || view.execution.status === "failed") {
+        throw new Error(`run ${runId} ${view.execution.status}: ${JSON.stringify(view.execution)}`);
+      }
       if (view.report !== undefined && view.execution.status === "completed") views.set(runId, view);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

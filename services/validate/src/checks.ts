@@ -30,8 +30,6 @@ export interface CheckResult {
 /** A dependency that does not answer in time fails its check instead of holding the run. */
 export const CHECK_TIMEOUT_MS = 20_000;
 
-const PROBE_SECRET = "haymaker-validate-probe";
-
 export async function runChecks(run: RunRequestedData, deps: ValidateDeps): Promise<CheckResult[]> {
   const catalogue = await check("scenario-catalogue", true, async () => {
     const loaded = await deps.loadCatalogue();
@@ -51,8 +49,9 @@ export async function runChecks(run: RunRequestedData, deps: ValidateDeps): Prom
     }),
     check("secret-store", true, async () => {
       // Write, read back and delete a probe: provision and cleanup need all three.
+      // One probe per run: runs validated at the same time must not read each other's probe.
       const value = `probe-${Date.now()}`;
-      const ref = await deps.secrets.put(PROBE_SECRET, value);
+      const ref = await deps.secrets.put(`haymaker-probe-${run.runId}`, value);
       if ((await deps.secrets.get(ref)) !== value) throw new Error("a stored secret read back differently");
       await deps.secrets.delete(ref);
       return { detail: "write, read and delete work" };

@@ -79,6 +79,15 @@ describe("validate", () => {
     expect(failed[2]?.message).toMatch(/agent program \/nonexistent\/haymaker-agent\.js/);
   });
 
+  it("validates runs side by side without one run's store probe disturbing another's", async () => {
+    const shared = deps();
+    const runs = Array.from({ length: 8 }, (_, i) =>
+      requested({ runId: `run-side-by-side-${i}`, size: "small" }),
+    );
+    const outcomes = await Promise.all(runs.map((run) => validateRun(run, shared)));
+    expect(outcomes.map((o) => o.type)).toEqual(runs.map(() => "com.haymaker.run.validated.v1"));
+  });
+
   it("warns, without rejecting, when the size asks for more scenarios than the catalogue has", async () => {
     const outcome = await validateRun(requested({ size: "large" }), deps());
     expect(outcome.type).toBe("com.haymaker.run.validated.v1");
