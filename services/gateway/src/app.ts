@@ -1,5 +1,6 @@
 // The gateway's HTTP surface: one file per route under routes/, one error envelope, no stack traces.
 import { Hono } from "hono";
+import { requireRole } from "./auth/authenticate.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps } from "./gateway-deps.ts";
 import { registerExecute } from "./routes/execute.ts";
@@ -10,6 +11,10 @@ import { registerScenarios } from "./routes/scenarios.ts";
 export function createGateway(deps: GatewayDeps, log: (error: unknown, path: string) => void): Hono {
   const app = new Hono();
   registerHealth(app);
+  // Everything under /api but health needs a key; each route adds the role it needs on top.
+  app.use("/api/*", async (c, next) =>
+    c.req.path === "/api/health" ? next() : requireRole(deps.keys, "reader")(c, next),
+  );
   registerExecute(app, deps);
   registerGetExecution(app, deps);
   registerScenarios(app, deps);

@@ -14,6 +14,14 @@ const GatewayEnv = v.object({
   HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),
   HAYMAKER_SCENARIOS_DIR: v.optional(NonEmpty, "scenarios"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+  HAYMAKER_EXECUTE_LIMIT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9]\d{0,4}$/, "must be a whole number of executes a minute, 1 to 99999"),
+      v.transform(Number),
+    ),
+    "10",
+  ),
 });
 
 export interface GatewayConfig {
@@ -22,6 +30,7 @@ export interface GatewayConfig {
   dataDirectory: string;
   scenariosDirectory: string;
   logLevel: string;
+  executeLimitPerMinute: number;
   bus: BusConnection;
 }
 
@@ -37,6 +46,7 @@ export function gatewayConfig(env: Record<string, string | undefined> = process.
     dataDirectory: parsed.HAYMAKER_DATA_DIR,
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
+    executeLimitPerMinute: parsed.HAYMAKER_EXECUTE_LIMIT,
     bus,
   };
 }

@@ -2,13 +2,14 @@
 import type { HayMakerEvent, ScenarioCatalogue } from "@haymaker/contracts";
 import type { ProjectionStore } from "@haymaker/projections";
 import type { ReportStore } from "@haymaker/stores";
-import type { Context } from "hono";
+import type { ApiKeyStore } from "./auth/api-key-store.ts";
 
 export interface GatewayDeps {
   publish(event: HayMakerEvent): Promise<void>;
   catalogue(): Promise<ScenarioCatalogue>;
   projections: ProjectionStore;
   reports: ReportStore;
-  /** Who made the request, for requestedBy. */
-  caller(c: Context): string;
+  keys: ApiKeyStore;
+  /** How many executes a minute one caller may ask for. */
+  executeLimitPerMinute: number;
 }

@@ -9,6 +9,7 @@ import { SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { serve } from "@hono/node-server";
 import { createGateway } from "./app.ts";
+import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 import { gatewayConfig } from "./config.ts";
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
@@ -20,6 +21,7 @@ export async function main(): Promise<void> {
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const projections = SqliteProjectionStore.open(config.dataDirectory);
+  const keys = SqliteApiKeyStore.open(config.dataDirectory);
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(
     {
@@ -32,7 +34,8 @@ export async function main(): Promise<void> {
       },
       projections,
       reports: new FileReportStore(config.dataDirectory),
-      caller: () => "local-operator",
+      keys,
+      executeLimitPerMinute: config.executeLimitPerMinute,
     },
     (error, path) => logger.error({ err: error, path }, "request failed"),
   );
@@ -52,6 +55,7 @@ export async function main(): Promise<void> {
     await publisher.close();
     await client.close();
     await projections.close();
+    keys.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());

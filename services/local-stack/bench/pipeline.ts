@@ -143,9 +143,11 @@ async function main(): Promise<void> {
     if (stack.exitCode !== null) throw new Error(`the stack exited:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const gateway = (
-    JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8")) as { gateway: { url: string } }
-  ).gateway.url;
+  const local = JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8")) as {
+    gateway: { url: string; apiKeyFile: string };
+  };
+  const gateway = local.gateway.url;
+  const authorization = `Bearer ${readFileSync(local.gateway.apiKeyFile, "utf8").trim()}`;
 
   let peak = { total: 0, largest: 0 };
   const sampler = setInterval(() => {
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   for (let remaining = AGENTS; remaining > 0; remaining -= PER_RUN) {
     const response = await fetch(`${gateway}/api/execute`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization },
       body: JSON.stringify({
         scenarios: scenarios.slice(0, Math.min(PER_RUN, remaining)),
         duration: "PT30M",
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
     if (Date.now() > deadline)
       throw new Error(`not done after 15 minutes; ${views.size} of ${runIds.length} runs reported`);
     for (const runId of runIds.filter((id) => !views.has(id))) {
-      const response = await fetch(`${gateway}/api/executions/${runId}`);
+      const response = await fetch(`${gateway}/api/executions/${runId}`, { headers: { authorization } });
       if (!response.ok) continue;
       const view = (await response.json()) as ExecutionView;
       if (view.execution.status === "rejected" || view.execution.status === "failed") {

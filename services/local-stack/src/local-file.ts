@@ -7,7 +7,8 @@ import { join } from "node:path";
 export interface LocalStackFile {
   pid: number;
   startedAt: string;
-  gateway: { url: string };
+  /** The gateway, and the file holding the local admin API key (0600). */
+  gateway: { url: string; apiKeyFile: string };
   broker: {
     port: number;
     connectionString: string;

@@ -9,6 +9,7 @@ import { configOrExit } from "@haymaker/config";
 import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { ensureAdminKey } from "./admin-key.ts";
 import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
 import { orchestratorIdentity } from "./orchestrator-identity.ts";
@@ -47,6 +48,7 @@ export async function main(): Promise<void> {
       }),
   );
   const orchestrator = orchestratorIdentity(dataDirectory, sandbox);
+  const adminKeyFile = await ensureAdminKey(dataDirectory);
   const gatewayPort = await choosePort(config.HAYMAKER_PORT);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
@@ -74,7 +76,7 @@ export async function main(): Promise<void> {
   const localFile = writeLocalFile(dataDirectory, {
     pid: process.pid,
     startedAt: new Date().toISOString(),
-    gateway: { url: gatewayUrl },
+    gateway: { url: gatewayUrl, apiKeyFile: adminKeyFile },
     broker: {
       port: broker.port,
       connectionString: broker.connectionString,
@@ -120,6 +122,7 @@ export async function main(): Promise<void> {
     [
       "HayMaker is running on its embedded defaults.",
       `  gateway   ${gatewayUrl}  (POST /api/execute, GET /api/executions/{id}, GET /api/scenarios)`,
+      `            admin API key in ${adminKeyFile} (send it as Authorization: Bearer <key>)`,
       `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
       `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,
       `  sandbox   ${sandbox.url}  (ARM, Microsoft Graph, token endpoint)`,

@@ -44,7 +44,11 @@ describe("the local stack (make run)", () => {
 
     const health = await fetch(`${local.gateway.url}/api/health`);
     expect(health.status).toBe(200);
-    const scenarios = (await (await fetch(`${local.gateway.url}/api/scenarios`)).json()) as {
+    // The first start made an admin key: 0600, never printed, and the gateway wants it.
+    expect(statSync(local.gateway.apiKeyFile).mode & 0o777).toBe(0o600);
+    expect(stack.output()).not.toContain(stack.apiKey);
+    expect((await fetch(`${local.gateway.url}/api/scenarios`)).status).toBe(401);
+    const scenarios = (await (await stack.api("/api/scenarios")).json()) as {
       items: unknown[];
     };
     expect(scenarios.items.length).toBeGreaterThanOrEqual(10);
@@ -64,6 +68,7 @@ describe("the local stack (make run)", () => {
     expect(again.local.sandbox.tenantId).toBe(local.sandbox.tenantId);
     expect(again.local.sandbox.subscriptionId).toBe(local.sandbox.subscriptionId);
     expect(again.local.sandbox.orchestrator.clientId).toBe(local.sandbox.orchestrator.clientId);
+    expect(again.apiKey).toBe(stack.apiKey);
     await expect(sandboxLook(again).tagged("run-nothing-yet")).resolves.toEqual([]);
     expect(await again.stop()).toBe(0);
   }, 240_000);
@@ -72,9 +77,9 @@ describe("the local stack (make run)", () => {
     const first = await startStack();
     const runId = await execute(first, { scenarios: ["nsg-rule-tuning"], duration: "PT5M" });
     for (let i = 0; i < 240; i++) {
-      const view = await fetch(`${first.local.gateway.url}/api/executions/${runId}`).then((r) =>
-        r.ok ? (r.json() as Promise<ExecutionView>) : undefined,
-      );
+      const view = await first
+        .api(`/api/executions/${runId}`)
+        .then((r) => (r.ok ? (r.json() as Promise<ExecutionView>) : undefined));
       if ((view?.agents[0]?.progress as { stage?: string } | undefined)?.stage === "operate") break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -62,7 +62,7 @@ describe("the pipeline on make run's embedded defaults", () => {
     let agentPid: number | undefined;
     for (let i = 0; i < 240 && agentPid === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const response = await fetch(`${stack.local.gateway.url}/api/executions/${runId}`);
+      const response = await stack.api(`/api/executions/${runId}`);
       if (!response.ok) continue;
       const view = (await response.json()) as ExecutionView;
       const progress = view.agents[0]?.progress as { stage?: string } | undefined;

@@ -13,6 +13,10 @@ const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
 export interface Stack {
   dataDirectory: string;
   local: LocalStackFile;
+  /** The local admin API key the stack created. */
+  apiKey: string;
+  /** A gateway request with the admin key. */
+  api(path: string, init?: RequestInit): Promise<Response>;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -59,9 +63,16 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     child.kill("SIGTERM");
     throw error;
   }
+  const apiKey = readFileSync(local.gateway.apiKeyFile, "utf8").trim();
   return {
     dataDirectory,
     local,
+    apiKey,
+    api: (path: string, init: RequestInit = {}) =>
+      fetch(`${local.gateway.url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${apiKey}` },
+      }),
     output: () => output,
     stop: async () => {
       child.kill("SIGTERM");
@@ -102,7 +113,7 @@ export interface ReportView {
 }
 
 export async function execute(stack: Stack, body: unknown): Promise<string> {
-  const response = await fetch(`${stack.local.gateway.url}/api/execute`, {
+  const response = await stack.api("/api/execute", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -117,7 +128,7 @@ export async function untilReported(stack: Stack, runId: string, timeoutMs: numb
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
-    const response = await fetch(`${stack.local.gateway.url}/api/executions/${runId}`);
+    const response = await stack.api(`/api/executions/${runId}`);
     if (response.ok) {
       const view = (await response.json()) as ExecutionView;
       last = view;

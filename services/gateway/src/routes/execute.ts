@@ -13,6 +13,8 @@ import {
 } from "@haymaker/contracts";
 import type { Hono } from "hono";
 import * as v from "valibot";
+import { callerOf, requireRole } from "../auth/authenticate.ts";
+import { rateLimit } from "../auth/rate-limit.ts";
 import { apiError, jsonBody } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 
@@ -49,40 +51,45 @@ export function newRunId(now: Date): string {
 }
 
 export function registerExecute(app: Hono, deps: GatewayDeps): void {
-  app.post("/api/execute", async (c) => {
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const checked = checkInput(ExecuteRequestSchema, body.value, "");
-    if (!checked.ok) {
-      return apiError(c, 400, "InvalidRequest", "The execute request is not valid.", [...checked.problems]);
-    }
-    const request = checked.value;
-    const now = new Date();
-    const runId = newRunId(now);
-    const selection = request.scenarios
-      ? { scenarios: request.scenarios }
-      : { size: request.size ?? "small" };
-    const traceparent = c.req.header("traceparent");
-    const event: EventOf<"run.requested"> = newEvent("run.requested", {
-      source: SOURCE,
-      ...(traceparent && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
-        ? { traceparent }
-        : {}),
-      data: {
-        runId,
-        requestedBy: deps.caller(c),
-        requestedAt: now.toISOString(),
-        duration: request.duration,
-        tags: request.tags,
-        ...selection,
-      },
-    });
-    await deps.publish(event);
-    const response: ExecuteResponse = {
-      executionId: runId,
-      status: "requested",
-      links: { self: `/api/executions/${runId}` },
-    };
-    return c.json(response, 202, { location: response.links.self });
-  });
+  app.post(
+    "/api/execute",
+    requireRole(deps.keys, "operator"),
+    rateLimit(deps.executeLimitPerMinute),
+    async (c) => {
+      const body = await jsonBody(c);
+      if (!body.ok) return body.response;
+      const checked = checkInput(ExecuteRequestSchema, body.value, "");
+      if (!checked.ok) {
+        return apiError(c, 400, "InvalidRequest", "The execute request is not valid.", [...checked.problems]);
+      }
+      const request = checked.value;
+      const now = new Date();
+      const runId = newRunId(now);
+      const selection = request.scenarios
+        ? { scenarios: request.scenarios }
+        : { size: request.size ?? "small" };
+      const traceparent = c.req.header("traceparent");
+      const event: EventOf<"run.requested"> = newEvent("run.requested", {
+        source: SOURCE,
+        ...(traceparent && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
+          ? { traceparent }
+          : {}),
+        data: {
+          runId,
+          requestedBy: `api-key:${callerOf(c).name}`,
+          requestedAt: now.toISOString(),
+          duration: request.duration,
+          tags: request.tags,
+          ...selection,
+        },
+      });
+      await deps.publish(event);
+      const response: ExecuteResponse = {
+        executionId: runId,
+        status: "requested",
+        links: { self: `/api/executions/${runId}` },
+      };
+      return c.json(response, 202, { location: response.links.self });
+    },
+  );
 }

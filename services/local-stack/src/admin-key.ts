@@ -1,0 +1,22 @@
+// The local stack's first admin API key: created on the first start, kept 0600 in the data directory,
+// and named in local.json so the CLI and an operator's shell can call the gateway without setup.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SqliteApiKeyStore } from "@haymaker/gateway/api-keys";
+
+export const ADMIN_KEY_FILE = "admin-api-key";
+
+/** The admin key's file, creating the key if this data directory has none (or its key was revoked). */
+export async function ensureAdminKey(dataDirectory: string): Promise<string> {
+  const file = join(dataDirectory, ADMIN_KEY_FILE);
+  const keys = SqliteApiKeyStore.open(dataDirectory);
+  try {
+    const existing = existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+    if (existing !== undefined && (await keys.verify(existing)) !== undefined) return file;
+    const { key } = await keys.create("admin", "local-admin");
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return file;
+  } finally {
+    keys.close();
+  }
+}
