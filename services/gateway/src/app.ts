@@ -3,9 +3,18 @@ import { Hono } from "hono";
 import { requireRole } from "./auth/authenticate.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps } from "./gateway-deps.ts";
+import { registerAgentLogs } from "./routes/agent-logs.ts";
 import { registerExecute } from "./routes/execute.ts";
+import { registerGetAgent } from "./routes/get-agent.ts";
 import { registerGetExecution } from "./routes/get-execution.ts";
+import { registerGetResource } from "./routes/get-resource.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerKeys } from "./routes/keys.ts";
+import { registerListAgents } from "./routes/list-agents.ts";
+import { registerListExecutions } from "./routes/list-executions.ts";
+import { registerListIdentities } from "./routes/list-identities.ts";
+import { registerListResources } from "./routes/list-resources.ts";
+import { registerMetrics } from "./routes/metrics.ts";
 import { registerScenarios } from "./routes/scenarios.ts";
 
 export function createGateway(deps: GatewayDeps, log: (error: unknown, path: string) => void): Hono {
@@ -16,7 +25,16 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
     c.req.path === "/api/health" ? next() : requireRole(deps.keys, "reader")(c, next),
   );
   registerExecute(app, deps);
+  registerKeys(app, deps);
+  registerListExecutions(app, deps);
   registerGetExecution(app, deps);
+  registerListAgents(app, deps);
+  registerGetAgent(app, deps);
+  registerAgentLogs(app, deps);
+  registerListResources(app, deps);
+  registerGetResource(app, deps);
+  registerListIdentities(app, deps);
+  registerMetrics(app, deps);
   registerScenarios(app, deps);
   app.notFound((c) => apiError(c, 404, "NotFound", `There is no route ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => {

@@ -1,0 +1,42 @@
+// GET /api/resources — the Azure resources agents reported, ordered by run, agent, then ARM id: filter by
+// execution, agent, scenario, status (created, deleted, left) and ARM type.
+import { AgentIdSchema, RunIdSchema, ScenarioIdSchema } from "@haymaker/contracts";
+import { type Page, RESOURCE_STATUSES, type ResourceRecord } from "@haymaker/projections";
+import type { Hono } from "hono";
+import * as v from "valibot";
+import type { GatewayDeps } from "../gateway-deps.ts";
+import { pageParams, readQuery, storeRead } from "./read-query.ts";
+
+export const ListResourcesQuerySchema = v.strictObject({
+  executionId: v.optional(RunIdSchema),
+  agentId: v.optional(AgentIdSchema),
+  scenario: v.optional(ScenarioIdSchema),
+  status: v.optional(v.picklist(RESOURCE_STATUSES, `expected one of ${RESOURCE_STATUSES.join(", ")}`)),
+  type: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "expected an ARM resource type"),
+      v.maxLength(256, "expected at most 256 characters"),
+    ),
+  ),
+  ...pageParams,
+});
+export type ListResourcesQuery = v.InferOutput<typeof ListResourcesQuerySchema>;
+export type ListResourcesResponse = Page<ResourceRecord>;
+
+export function registerListResources(app: Hono, deps: GatewayDeps): void {
+  app.get("/api/resources", async (c) => {
+    const query = readQuery(c, ListResourcesQuerySchema);
+    if (!query.ok) return query.response;
+    const { executionId, ...rest } = query.value;
+    const page = await storeRead(c, () =>
+      deps.projections.listResources({
+        ...rest,
+        ...(executionId === undefined ? {} : { runId: executionId }),
+      }),
+    );
+    if (!page.ok) return page.response;
+    const response: ListResourcesResponse = page.value;
+    return c.json(response);
+  });
+}

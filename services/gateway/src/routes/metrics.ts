@@ -1,0 +1,40 @@
+// GET /api/metrics — outcomes, success rates and durations over the runs requested in the last 7, 30 or 90
+// days (period, default 7d), optionally for one scenario.
+import { ScenarioIdSchema } from "@haymaker/contracts";
+import type { Metrics } from "@haymaker/projections";
+import type { Hono } from "hono";
+import * as v from "valibot";
+import type { GatewayDeps } from "../gateway-deps.ts";
+import { readQuery, storeRead } from "./read-query.ts";
+
+export const METRICS_PERIODS = ["7d", "30d", "90d"] as const;
+export type MetricsPeriod = (typeof METRICS_PERIODS)[number];
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PERIOD_DAYS: Record<MetricsPeriod, number> = { "7d": 7, "30d": 30, "90d": 90 };
+
+export const MetricsRequestQuerySchema = v.strictObject({
+  period: v.optional(v.picklist(METRICS_PERIODS, `expected one of ${METRICS_PERIODS.join(", ")}`), "7d"),
+  scenario: v.optional(ScenarioIdSchema),
+});
+export type MetricsRequestQuery = v.InferOutput<typeof MetricsRequestQuerySchema>;
+export type MetricsResponse = Metrics & { period: MetricsPeriod };
+
+export function registerMetrics(app: Hono, deps: GatewayDeps, now: () => Date = () => new Date()): void {
+  app.get("/api/metrics", async (c) => {
+    const query = readQuery(c, MetricsRequestQuerySchema);
+    if (!query.ok) return query.response;
+    const { period, scenario } = query.value;
+    const until = now();
+    const since = new Date(until.getTime() - PERIOD_DAYS[period] * DAY_MS);
+    const metrics = await storeRead(c, () =>
+      deps.projections.metrics({
+        since: since.toISOString(),
+        until: until.toISOString(),
+        ...(scenario === undefined ? {} : { scenario }),
+      }),
+    );
+    if (!metrics.ok) return metrics.response;
+    const response: MetricsResponse = { period, ...metrics.value };
+    return c.json(response);
+  });
+}
