@@ -1,0 +1,36 @@
+// GET /api/executions/{id}/report — the run's report once written: JSON by default, the Markdown with
+// ?format=markdown.
+import { RunIdSchema } from "@haymaker/contracts";
+import { ReportNotFoundError } from "@haymaker/stores";
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { apiError } from "../errors.ts";
+import type { GatewayDeps } from "../gateway-deps.ts";
+
+export function registerGetReport(app: Hono, deps: GatewayDeps): void {
+  app.get("/api/executions/:id/report", async (c) => {
+    const id = c.req.param("id");
+    if (!v.is(RunIdSchema, id)) {
+      return apiError(c, 400, "InvalidExecutionId", "An execution id looks like run-20261124-060000-ab12.");
+    }
+    const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "markdown") {
+      return apiError(c, 400, "InvalidQuery", 'format must be "json" or "markdown".', [
+        { path: "format", reason: 'expected "json" or "markdown"' },
+      ]);
+    }
+    const refs = (await deps.projections.getExecution(id))?.execution.report;
+    if (refs === undefined) return apiError(c, 404, "ReportNotFound", `Execution ${id} has no report yet.`);
+    try {
+      const text = await deps.reports.get(format === "json" ? refs.json : refs.markdown);
+      return format === "json"
+        ? c.body(text, 200, { "content-type": "application/json; charset=utf-8" })
+        : c.body(text, 200, { "content-type": "text/markdown; charset=utf-8" });
+    } catch (error) {
+      if (error instanceof ReportNotFoundError) {
+        return apiError(c, 404, "ReportNotFound", `Execution ${id}'s report is not readable here yet.`);
+      }
+      throw error;
+    }
+  });
+}
