@@ -1,7 +1,6 @@
 // force-cleanup as a process, on the embedded broker with HayMaker's topology and the sandbox cloud (ARM
 // and Graph): it stops the agent, deletes its resources and group, its identity and its secret, and
 // publishes agent.cleaned.
-import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,9 +11,14 @@ import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control"
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 import { ProcessRuntime } from "@haymaker/runtime";
-import { armScope, type SandboxCloud, SandboxCredential, startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { armScope, type SandboxCloud, SandboxCredential } from "@haymaker/sandbox-cloud";
 import { FileSecretStore } from "@haymaker/stores";
-import { type HayMakerBus, spawnService, startHayMakerBus } from "@haymaker/testing";
+import {
+  type HayMakerBus,
+  spawnService,
+  startHayMakerBus,
+  startSandboxWithOrchestrator,
+} from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-force-cleanup.js", import.meta.url));
@@ -30,22 +34,7 @@ describe("the force-cleanup service", () => {
   beforeAll(async () => {
     bus = await startHayMakerBus();
     client = bus.client;
-    sandbox = await startSandboxCloud({ port: 0 });
-    const clientId = randomUUID();
-    const secret = `orchestrator-${randomUUID()}`;
-    sandbox.registerPrincipal({
-      clientId,
-      secret,
-      subscriptionScopes: [`/subscriptions/${sandbox.subscriptionId}`],
-      directoryWriter: true,
-    });
-    cloudEnv = {
-      HAYMAKER_TENANT_ID: sandbox.tenantId,
-      HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
-      HAYMAKER_ARM_ENDPOINT: sandbox.url,
-      HAYMAKER_CLIENT_ID: clientId,
-      HAYMAKER_CLIENT_SECRET: secret,
-    };
+    ({ sandbox, cloudEnv } = await startSandboxWithOrchestrator());
     cloud = cloudControlFromEnv(cloudEnv, "test");
   });
   afterAll(async () => {

@@ -10,9 +10,14 @@ import { EventPublisher } from "@haymaker/bus";
 import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA, type HayMakerEvent } from "@haymaker/contracts";
-import { armScope, type SandboxCloud, SandboxCredential, startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { armScope, type SandboxCloud, SandboxCredential } from "@haymaker/sandbox-cloud";
 import { FileSecretStore } from "@haymaker/stores";
-import { type HayMakerBus, spawnService, startHayMakerBus } from "@haymaker/testing";
+import {
+  type HayMakerBus,
+  spawnService,
+  startHayMakerBus,
+  startSandboxWithOrchestrator,
+} from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-verify-cleanup.js", import.meta.url));
@@ -28,22 +33,7 @@ describe("the verify-cleanup service", () => {
   beforeAll(async () => {
     bus = await startHayMakerBus();
     client = bus.client;
-    sandbox = await startSandboxCloud({ port: 0 });
-    const clientId = randomUUID();
-    const secret = `orchestrator-${randomUUID()}`;
-    sandbox.registerPrincipal({
-      clientId,
-      secret,
-      subscriptionScopes: [`/subscriptions/${sandbox.subscriptionId}`],
-      directoryWriter: true,
-    });
-    cloudEnv = {
-      HAYMAKER_TENANT_ID: sandbox.tenantId,
-      HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
-      HAYMAKER_ARM_ENDPOINT: sandbox.url,
-      HAYMAKER_CLIENT_ID: clientId,
-      HAYMAKER_CLIENT_SECRET: secret,
-    };
+    ({ sandbox, cloudEnv } = await startSandboxWithOrchestrator());
     cloud = cloudControlFromEnv(cloudEnv, "test");
   });
   afterAll(async () => {

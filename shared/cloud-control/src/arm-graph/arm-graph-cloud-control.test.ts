@@ -1,36 +1,20 @@
 // The ARM + Graph adapter against the sandbox cloud, through the same environment variables the services
 // read: the whole contract, plus what only a real HTTP endpoint can show (refusals, the Activity Log).
-import { randomUUID } from "node:crypto";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import {
   SandboxCredential,
   sandboxArmClientOptions,
-  startSandboxCloud,
   useSandboxAuthentication,
 } from "@haymaker/sandbox-cloud";
+import { startSandboxWithOrchestrator } from "@haymaker/testing";
 import { describe, expect, it } from "vitest";
 import { CloudControlError } from "../cloud-control.ts";
 import { cloudControlFromEnv } from "../from-env.ts";
 import { describeCloudControlContract } from "../testing/cloud-control-contract.ts";
 
 async function sandboxWithOrchestrator() {
-  const sandbox = await startSandboxCloud({ port: 0 });
-  const clientId = randomUUID();
-  const secret = `orchestrator-${randomUUID()}`;
-  sandbox.registerPrincipal({
-    clientId,
-    secret,
-    subscriptionScopes: [`/subscriptions/${sandbox.subscriptionId}`],
-    directoryWriter: true,
-  });
-  const env = {
-    HAYMAKER_TENANT_ID: sandbox.tenantId,
-    HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
-    HAYMAKER_ARM_ENDPOINT: sandbox.url,
-    HAYMAKER_CLIENT_ID: clientId,
-    HAYMAKER_CLIENT_SECRET: secret,
-  };
-  return { sandbox, env, clientId, secret };
+  const { sandbox, cloudEnv, clientId, clientSecret } = await startSandboxWithOrchestrator();
+  return { sandbox, env: cloudEnv, clientId, secret: clientSecret };
 }
 
 function armClient(
