@@ -1,8 +1,20 @@
 // @haymaker/projections: the projections port (executions, agents, resources, identities, logs, metrics)
 // that the projector writes through and the gateway reads through, and its local SQLite adapter. The
 // contract test suite every adapter must pass is in "@haymaker/projections/testing".
+export {
+  type CosmosConfig,
+  cosmosConfigFromEnv,
+  DEFAULT_COSMOS_DATABASE,
+} from "./cosmos/cosmos-config.ts";
+export {
+  CosmosProjectionStore,
+  type CosmosProjectionStoreOptions,
+  DEFAULT_LOG_TTL_DAYS,
+  DEFAULT_PROCESSED_EVENT_TTL_DAYS,
+} from "./cosmos/cosmos-projection-store.ts";
 export { ProjectionQueryError } from "./errors.ts";
 export { computeMetrics, type Metrics, type OutcomeCounts, type ScenarioMetrics } from "./metrics.ts";
+export { openProjectionStore } from "./open-projection-store.ts";
 export { resourceRecordId, resourceTypeOf } from "./projecting/resource-ids.ts";
 export type { ApplyResult, ProjectionStore } from "./projection-store.ts";
 export {
@@ -25,7 +37,31 @@ export {
   ResourceLookupSchema,
   type ResourceQuery,
   ResourceQuerySchema,
+  type RunEventPage,
+  type RunEventQuery,
+  RunEventQuerySchema,
 } from "./queries.ts";
+export {
+  AgentPageSchema,
+  AgentProgressSchema,
+  AgentRecordSchema,
+  CloudEventRecordSchema,
+  ExecutionPageSchema,
+  ExecutionRecordSchema,
+  ExecutionWithAgentsSchema,
+  IdentityPageSchema,
+  IdentityRecordSchema,
+  LogPageSchema,
+  LogRecordSchema,
+  MetricsSchema,
+  pageSchemaOf,
+  ResourceDeletionSchema,
+  ResourcePageSchema,
+  ResourceRecordSchema,
+  RunEventPageSchema,
+  RunEventRecordSchema,
+  ScenarioMetricsSchema,
+} from "./record-schemas.ts";
 export {
   AGENT_PIPELINE_STAGES,
   type AgentPipelineStage,
@@ -41,6 +77,7 @@ export {
   type ResourceDeletion,
   type ResourceRecord,
   type ResourceStatus,
+  type RunEventRecord,
   type RunSummary,
 } from "./records.ts";
 export { PROJECTIONS_FILE, SqliteProjectionStore } from "./sqlite/sqlite-projection-store.ts";

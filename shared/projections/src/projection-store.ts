@@ -12,6 +12,8 @@ import type {
   MetricsQuery,
   Page,
   ResourceQuery,
+  RunEventPage,
+  RunEventQuery,
 } from "./queries.ts";
 import type {
   AgentRecord,
@@ -53,6 +55,12 @@ export interface ProjectionStore {
   getResource(id: string): Promise<ResourceRecord | undefined>;
 
   listIdentities(query?: IdentityQuery): Promise<Page<IdentityRecord>>;
+
+  /**
+   * A run's events (all but agent.log) in the order they were applied, numbered 1, 2, 3… per run: pass a
+   * previous answer's lastSequence as afterSequence to follow the run. An unknown run has no events yet.
+   */
+  runEvents(runId: string, query?: RunEventQuery): Promise<RunEventPage>;
 
   /** Over the runs requested in [since, until). */
   metrics(query: MetricsQuery): Promise<Metrics>;

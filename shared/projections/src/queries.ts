@@ -10,7 +10,13 @@ import {
 } from "@haymaker/contracts";
 import * as v from "valibot";
 import { ProjectionQueryError } from "./errors.ts";
-import { AGENT_PIPELINE_STAGES, EXECUTION_STATUSES, type LogRecord, RESOURCE_STATUSES } from "./records.ts";
+import {
+  AGENT_PIPELINE_STAGES,
+  EXECUTION_STATUSES,
+  type LogRecord,
+  RESOURCE_STATUSES,
+  type RunEventRecord,
+} from "./records.ts";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -87,12 +93,34 @@ export const LogQuerySchema = v.object({
   ),
   limit: v.optional(limit(MAX_LOG_LINES)),
   continuation: pageEntries.continuation,
+  /**
+   * "written" (default): by `at`, then sequence. "received": by sequence alone, so a reader that follows a
+   * log with afterSequence and a limit never skips a line that arrived late with an earlier `at`.
+   */
+  order: v.optional(v.picklist(["written", "received"], 'expected "written" or "received"')),
 });
-/** Lines in the order the agent wrote them (by `at`, then sequence). */
+/** Lines in the order the agent wrote them (by `at`, then sequence), or as received. */
 export type LogQuery = v.InferInput<typeof LogQuerySchema>;
 
 export interface LogPage extends Page<LogRecord> {
   /** The highest sequence number stored for the agent when this page was read (0 before any line). */
+  lastSequence: number;
+}
+
+export const RunEventQuerySchema = v.object({
+  /** Events applied after this sequence number: pass a previous answer's lastSequence to follow a run. */
+  afterSequence: v.optional(
+    v.pipe(v.number("expected a number"), v.integer("expected a whole number"), v.minValue(0)),
+  ),
+  limit: v.optional(limit(MAX_LOG_LINES)),
+});
+/** A run's events in the order the store applied them (by sequence). */
+export type RunEventQuery = v.InferInput<typeof RunEventQuerySchema>;
+
+export interface RunEventPage {
+  /** The oldest `limit` events after `afterSequence`; fewer when that is all there is. */
+  items: RunEventRecord[];
+  /** The highest sequence number stored for the run when this page was read (0 before any event). */
   lastSequence: number;
 }
 

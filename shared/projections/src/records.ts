@@ -2,7 +2,7 @@
 // read time), each belonging to one run, whose id is the partition key a Cosmos DB adapter stores it under.
 // Timestamps are normalised to UTC ISO strings (2026-11-24T06:00:00.000Z) so they compare as text.
 // No record holds a secret: identities carry their secret's reference (a Key Vault id or local:<name>) only.
-import type { AgentOutcome, EventData, RunFailedData, RunSize } from "@haymaker/contracts";
+import type { AgentOutcome, EventData, HayMakerEvent, RunFailedData, RunSize } from "@haymaker/contracts";
 
 export const EXECUTION_STATUSES = [
   "requested",
@@ -180,6 +180,18 @@ export interface LogRecord {
   at: string;
   fields?: Record<string, string | number | boolean | null>;
   eventId: string;
+}
+
+/**
+ * One event of a run as the projection applied it, for following a run as it happens. Every event type but
+ * agent.log (an agent's lines are in its log) is kept, each id once.
+ */
+export interface RunEventRecord {
+  runId: string;
+  /** 1, 2, 3… per run, in the order the projection applied the events. */
+  sequence: number;
+  /** The CloudEvent as it was applied: attributes and data. */
+  event: HayMakerEvent;
 }
 
 /** A run with every agent the projection knows of, ordered by agent id. */

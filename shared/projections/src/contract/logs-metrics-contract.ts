@@ -72,6 +72,30 @@ export function describeLogsAndMetricsContract(makeStore: MakeProjectionStore): 
       expect(next).toEqual({ items: [], lastSequence: 5 });
     });
 
+    it("follows a log in the order received, a page at a time, skipping no late line", async () => {
+      const store = await makeStore();
+      await applyAll(store, LINES.slice(0, 2));
+      const first = await store.agentLogs(RUN, "a01", { afterSequence: 0, order: "received", limit: 1 });
+      expect(first.items.map((line) => line.sequence)).toEqual([1]);
+      // The third line arrives late, written before the second: received order still has it after.
+      await applyAll(store, LINES.slice(2));
+      const rest = await store.agentLogs(RUN, "a01", { afterSequence: 1, order: "received", limit: 2 });
+      expect(messages(rest)).toEqual(["third written", "second written, arrived late"]);
+      const last = await store.agentLogs(RUN, "a01", { afterSequence: 3, order: "received" });
+      expect(last.items.map((line) => line.sequence)).toEqual([4, 5]);
+      expect(messages(await store.agentLogs(RUN, "a01", { tail: 2, order: "received" }))).toEqual([
+        "fourth",
+        "fifth, with an offset",
+      ]);
+      const { items } = await allPages((continuation) =>
+        store.agentLogs(RUN, "a01", { order: "received", limit: 2, continuation }),
+      );
+      expect(items.map((line) => line.sequence)).toEqual([1, 2, 3, 4, 5]);
+      await expect(store.agentLogs(RUN, "a01", { order: "newest" as "written" })).rejects.toMatchObject({
+        field: "order",
+      });
+    });
+
     it("pages through a long log", async () => {
       const store = await makeStore();
       await applyAll(store, LINES);

@@ -5,6 +5,7 @@ import { describeLifecycleContract } from "./lifecycle-contract.ts";
 import { describeLogsAndMetricsContract } from "./logs-metrics-contract.ts";
 import { describeOrderContract } from "./order-contract.ts";
 import { describeReadsContract } from "./reads-contract.ts";
+import { describeRunEventsContract } from "./run-events-contract.ts";
 
 /** The behaviour every ProjectionStore adapter must have. `makeStore` makes an empty store per call. */
 export function projectionStoreContract(name: string, makeStore: MakeProjectionStore): void {
@@ -18,5 +19,6 @@ export function projectionStoreContract(name: string, makeStore: MakeProjectionS
     describeOrderContract(makeAndClose);
     describeReadsContract(makeAndClose);
     describeLogsAndMetricsContract(makeAndClose);
+    describeRunEventsContract(makeAndClose);
   });
 }

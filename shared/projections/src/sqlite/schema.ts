@@ -56,6 +56,13 @@ CREATE TABLE IF NOT EXISTS logs (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS logs_in_order ON logs (run_id, agent_id, at, sequence);
 
+CREATE TABLE IF NOT EXISTS run_events (
+  run_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (run_id, sequence)
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS processed_events (
   event_id TEXT PRIMARY KEY,
   event_type TEXT NOT NULL,

@@ -10,6 +10,7 @@ import { instant } from "../projecting/merge.ts";
 import { projectEvent } from "../projecting/project-event.ts";
 import { readPlanFor } from "../projecting/read-plan.ts";
 import { resourceRecordId } from "../projecting/resource-ids.ts";
+import { runEventStreamOf } from "../projecting/run-events.ts";
 import type { ApplyResult, ProjectionStore } from "../projection-store.ts";
 import {
   type AgentQuery,
@@ -30,6 +31,9 @@ import {
   ResourceLookupSchema,
   type ResourceQuery,
   ResourceQuerySchema,
+  type RunEventPage,
+  type RunEventQuery,
+  RunEventQuerySchema,
 } from "../queries.ts";
 import type {
   AgentRecord,
@@ -38,6 +42,7 @@ import type {
   IdentityRecord,
   LogRecord,
   ResourceRecord,
+  RunEventRecord,
 } from "../records.ts";
 import { type Filter, filter, keysetPage, whereClause } from "./keyset-page.ts";
 import { loadReads, Statements, saveWrites } from "./record-rows.ts";
@@ -81,6 +86,8 @@ export class SqliteProjectionStore implements ProjectionStore {
       if (seen) return { applied: false };
       const plan = readPlanFor(event);
       if (plan) saveWrites(this.#statements, projectEvent(event, loadReads(this.#statements, plan)));
+      const stream = runEventStreamOf(event);
+      if (stream !== undefined) this.#appendRunEvent(stream, event);
       this.#statements
         .get("INSERT INTO processed_events (event_id, event_type, run_id, applied_at) VALUES (?, ?, ?, ?)")
         .run(event.id, event.type, event.correlationid, new Date().toISOString());
@@ -171,20 +178,21 @@ export class SqliteProjectionStore implements ProjectionStore {
       if (q.tail !== undefined) {
         const where = whereClause(filters);
         const newestFirst = this.#statements.bodies<LogRecord>(
-          `SELECT body FROM logs ${where.sql} ORDER BY at DESC, sequence DESC LIMIT ?`,
+          `SELECT body FROM logs ${where.sql} ORDER BY ${q.order === "received" ? "" : "at DESC, "}sequence DESC LIMIT ?`,
           ...where.parameters,
           q.tail,
         );
         return { items: newestFirst.reverse(), lastSequence };
       }
+      const received = q.order === "received";
       const page = keysetPage<LogRecord>(
         this.#statements,
         {
-          list: `logs/${runId}/${agentId}`,
+          list: `logs/${runId}/${agentId}/${received ? "received" : "written"}`,
           table: "logs",
-          keyColumns: ["at", "sequence"],
+          keyColumns: received ? ["sequence"] : ["at", "sequence"],
           descending: false,
-          keyOf: (log) => [log.at, log.sequence],
+          keyOf: (log) => (received ? [log.sequence] : [log.at, log.sequence]),
         },
         filters,
         q.limit ?? DEFAULT_LOG_PAGE_SIZE,
@@ -240,6 +248,20 @@ export class SqliteProjectionStore implements ProjectionStore {
     );
   }
 
+  async runEvents(runId: string, query?: RunEventQuery): Promise<RunEventPage> {
+    checkId("runId", RunIdSchema, runId);
+    const q = parseQuery(RunEventQuerySchema, query);
+    return this.#transaction("BEGIN", () => {
+      const items = this.#statements.bodies<RunEventRecord>(
+        "SELECT body FROM run_events WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+        runId,
+        q.afterSequence ?? 0,
+        q.limit ?? DEFAULT_LOG_PAGE_SIZE,
+      );
+      return { items, lastSequence: this.#lastRunEventSequence(runId) };
+    });
+  }
+
   async metrics(query: MetricsQuery): Promise<Metrics> {
     const q = parseQuery(MetricsQuerySchema, query);
     const since = instant(q.since);
@@ -267,6 +289,21 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   toString(): string {
     return `SqliteProjectionStore(${this.location})`;
+  }
+
+  #lastRunEventSequence(runId: string): number {
+    const row = this.#statements
+      .get("SELECT COALESCE(MAX(sequence), 0) AS last FROM run_events WHERE run_id = ?")
+      .get(runId);
+    return Number(row?.last ?? 0);
+  }
+
+  /** Inside apply's transaction, so the sequence number is taken and used by one writer at a time. */
+  #appendRunEvent(runId: string, event: HayMakerEvent): void {
+    const record: RunEventRecord = { runId, sequence: this.#lastRunEventSequence(runId) + 1, event };
+    this.#statements
+      .get("INSERT INTO run_events (run_id, sequence, body) VALUES (?, ?, ?)")
+      .run(record.runId, record.sequence, JSON.stringify(record));
   }
 
   /** Runs `work` in one transaction: a write (BEGIN IMMEDIATE) or a consistent read (BEGIN). */
