@@ -21,6 +21,7 @@ export {
   type OperateStep,
   type PauseStep,
   type Scenario,
+  ScenarioFieldsSchema,
   type ScenarioParameter,
   ScenarioSchema,
   type ScenarioStep,

@@ -232,7 +232,7 @@ export const CompanySchema = fields({
   story: text(2000),
 });
 
-const ScenarioFieldsSchema = fields({
+export const ScenarioFieldsSchema = fields({
   /** Equals the file name without ".yaml". */
   id: ScenarioIdSchema,
   title: line(120),

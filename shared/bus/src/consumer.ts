@@ -11,7 +11,7 @@ import type {
   ServiceBusReceivedMessage,
   ServiceBusReceiver,
 } from "@azure/service-bus";
-import { CloudEventDecodeError, decodeEvent } from "@haymaker/cloudevents";
+import { CloudEventDecodeError, decodeEvent, withTraceContext } from "@haymaker/cloudevents";
 import type { EventName, EventOf, HayMakerEvent } from "@haymaker/contracts";
 import { type Logger, silentLogger } from "@haymaker/logging";
 import { DEAD_LETTER_REASONS, describeCause, UnprocessableEventError } from "./dead-letter.ts";
@@ -142,7 +142,10 @@ export function consume<N extends EventName>(
     try {
       // Events about the same run or agent (the same subject) are handled one after another in this
       // process: a duplicate delivered alongside its original then finds what the original created.
-      await oneAtATime(event.subject ?? event.id, () => options.handler(event as EventOf<N>, context));
+      // The events the handler publishes continue this event's trace.
+      await oneAtATime(event.subject ?? event.id, () =>
+        withTraceContext(event, () => options.handler(event as EventOf<N>, context)),
+      );
     } catch (error) {
       if (error instanceof UnprocessableEventError)
         return deadLetter(message, error.reason, describeCause(error));

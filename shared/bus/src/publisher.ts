@@ -26,6 +26,14 @@ export class EventPublisher {
     await this.#sender(topicFor(event.type)).sendMessages(encodeEvent(event));
   }
 
+  /**
+   * Resolves once the topic's sender link is open (opening it if need be), sending nothing: a health check
+   * that the namespace is reachable and this credential may send there.
+   */
+  async probe(topic: TopicName): Promise<void> {
+    await this.#sender(topic).createMessageBatch();
+  }
+
   /** Publishes many events, grouped by topic, in as few batches as fit. */
   async publishAll(events: readonly HayMakerEvent[]): Promise<void> {
     const byTopic = new Map<TopicName, HayMakerEvent[]>();

@@ -81,6 +81,25 @@ describe("consuming a subscription with the bus library", () => {
     expect(await client.createReceiver("run-requested", "validate").peekMessages(5)).toHaveLength(0);
   });
 
+  it("gives the events a handler publishes the trace of the event it handles", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const caused: string[] = [];
+    consumeValidate({
+      handler: async (e) => {
+        await sleep(5);
+        const failed = newEvent("run.failed", {
+          source: "/haymaker/test",
+          data: { runId: e.data.runId, phase: "validate", reason: "test" },
+        });
+        caused.push(failed.traceparent ?? "none");
+      },
+    });
+    await publisher.publish({ ...runRequested(), traceparent });
+    await waitFor(() => caused.length === 1);
+    expect(caused[0]).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(caused[0]).not.toBe(traceparent);
+  });
+
   it("dead-letters a message that is not a valid event as InvalidEvent on its first delivery", async () => {
     const handled: unknown[] = [];
     consumeValidate({

@@ -42,6 +42,12 @@ describe("publishing events with the bus library", () => {
     expect(new Set(await drain("agent-selected", "provision"))).toEqual(new Set(agents.map((e) => e.id)));
   });
 
+  it("probes a topic without sending anything, and fails for a topic the namespace does not have", async () => {
+    await publisher.probe("run-requested");
+    expect(await drain("run-requested", "validate")).toEqual([]);
+    await expect(publisher.probe("no-such-topic" as "run-requested")).rejects.toThrow();
+  });
+
   it("schedules an event for later and can cancel one", async () => {
     const check = (checkNumber: number) =>
       newEvent("agent.check", {

@@ -6,3 +6,12 @@ export { CloudEventDecodeError, type DecodeErrorKind } from "./decode-error.ts";
 export { encodeEvent } from "./encode.ts";
 export type { IncomingMessage, OutgoingMessage } from "./messages.ts";
 export { deterministicEventId, type NewEventOptions, newEvent } from "./new-event.ts";
+export {
+  childTraceparent,
+  currentTraceContext,
+  isTraceparent,
+  newTraceparent,
+  type TraceContext,
+  traceIdOf,
+  withTraceContext,
+} from "./trace-context.ts";

@@ -12,6 +12,7 @@ import {
   SPEC_VERSION,
   subjectFor,
 } from "@haymaker/contracts";
+import { childTraceparent, currentTraceContext } from "./trace-context.ts";
 
 export interface NewEventOptions<N extends EventName> {
   /** "/haymaker/<service>" */
@@ -39,6 +40,16 @@ export function deterministicEventId(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The options' own trace attributes, else a child of the trace the caller runs in (see trace-context.ts). */
+function traceAttributes(options: { traceparent?: string; tracestate?: string }) {
+  if (options.traceparent !== undefined) {
+    return { traceparent: options.traceparent, tracestate: options.tracestate };
+  }
+  const trace = currentTraceContext();
+  if (trace === undefined) return {};
+  return { traceparent: childTraceparent(trace.traceparent), tracestate: trace.tracestate };
+}
+
 /**
  * A new, validated event: fills id (a random UUID), time (now), specversion and datacontenttype, and the
  * subject and correlation id from the data where not given. Throws the contracts' EnvelopeError or
@@ -63,8 +74,7 @@ export function newEvent<T extends EventName | EventType>(
     data,
     correlationid: options.correlationid ?? runId,
     causationid: options.causationid,
-    traceparent: options.traceparent,
-    tracestate: options.tracestate,
+    ...traceAttributes(options),
   };
   // Leave absent attributes out rather than set to undefined, so the event round-trips unchanged.
   const event = Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));

@@ -89,3 +89,4 @@ export const concurrencyFromEnv = v.pipe(
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export const logLevelFromEnv = v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`);
+export { DEFAULT_SCHEDULE, nextScheduledRun, scheduleFromEnv } from "./schedule.ts";
