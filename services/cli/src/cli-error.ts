@@ -7,12 +7,15 @@ export class CliError extends Error {
   /** The gateway's error code and trace id, when the gateway gave them. */
   readonly code: string | undefined;
   readonly traceId: string | undefined;
+  /** The gateway's HTTP status; undefined when the request never got an answer (worth retrying). */
+  readonly status: number | undefined;
 
-  constructor(message: string, exitCode: ExitCode, code?: string, traceId?: string) {
+  constructor(message: string, exitCode: ExitCode, code?: string, traceId?: string, status?: number) {
     super(message);
     this.exitCode = exitCode;
     this.code = code;
     this.traceId = traceId;
+    this.status = status;
   }
 }
 

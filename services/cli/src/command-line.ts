@@ -7,6 +7,7 @@ import type { Command, OptionValues } from "./command.ts";
 export const GLOBAL_OPTIONS: ParseArgsOptionsConfig = {
   endpoint: { type: "string" },
   "api-key": { type: "string" },
+  profile: { type: "string" },
   output: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -38,16 +39,32 @@ export function parseCommandLine(argv: string[], commands: Command[]): CommandLi
   }
   const positionals = parsed.positionals.slice(command?.words.length ?? 0);
   const options = parsed.values as OptionValues;
-  if (command !== undefined && options.help !== true) {
-    const expected = command.args ?? [];
-    if (positionals.length !== expected.length) {
-      const usage = [...command.words, ...expected.map((a) => `<${a}>`)].join(" ");
-      throw usageError(
-        `usage: haymaker ${usage}${positionals.length > expected.length ? ` (unexpected '${positionals[expected.length]}')` : ""}`,
-      );
-    }
-  }
+  if (command !== undefined && options.help !== true) checkArgCount(command, positionals);
   return { command, words, options, args: positionals };
+}
+
+/** Required args must all be there; only a trailing "name?" may be missing, only "path..." may repeat. */
+function checkArgCount(command: Command, positionals: string[]): void {
+  const expected = command.args ?? [];
+  const last = expected.at(-1) ?? "";
+  const min = last.endsWith("?") ? expected.length - 1 : expected.length;
+  const max = last.endsWith("...") ? Number.POSITIVE_INFINITY : expected.length;
+  if (positionals.length >= min && positionals.length <= max) return;
+  throw usageError(
+    `usage: haymaker ${synopsis(command)}${positionals.length > max ? ` (unexpected '${positionals[max]}')` : ""}`,
+  );
+}
+
+/** `executions show <id>`, `config show [name]`, `scenarios lint <path>...`. */
+export function synopsis(command: Command): string {
+  const args = (command.args ?? []).map((arg) =>
+    arg.endsWith("?")
+      ? `[${arg.slice(0, -1)}]`
+      : arg.endsWith("...")
+        ? `<${arg.slice(0, -3)}>...`
+        : `<${arg}>`,
+  );
+  return [...command.words, ...args].join(" ");
 }
 
 /** The positional words in argv, skipping global options and their values. */

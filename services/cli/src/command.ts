@@ -17,7 +17,10 @@ export interface CommandContext {
 
 export interface Command {
   words: string[];
-  /** Positional arguments, named for help and usage errors. */
+  /**
+   * Positional arguments, named for help and usage errors: "id" is required, "name?" optional and
+   * "path..." one or more (only the last may be either).
+   */
   args?: string[];
   summary: string;
   options?: ParseArgsOptionsConfig;

@@ -1,38 +1,49 @@
-// Which gateway to call and with which key: flags, then environment, then the running local stack's
-// local.json. Profiles (~/.haymaker/config.json) will slot in between environment and local stack.
+// Which gateway to call and with which key: flags, then environment, then a profile (named by --profile or
+// HAYMAKER_PROFILE, else the current one in the profiles file), then the running local stack's local.json.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CliError, EXIT } from "./cli-error.ts";
+import { configPath, profileNamed, readProfiles } from "./profiles.ts";
 
 export interface Endpoint {
   url: string;
   apiKey: string | undefined;
-  /** Where the url came from, for error messages. */
-  source: "flag" | "environment" | "profile" | "local stack";
+  /** Where the url came from, for error messages: "flag", "environment", "profile prod", "local stack". */
+  source: string;
 }
 
 export interface EndpointFlags {
   endpoint?: string | undefined;
   apiKey?: string | undefined;
+  profile?: string | undefined;
 }
 
 export function resolveEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv): Endpoint {
-  const key = flags.apiKey ?? env.HAYMAKER_API_KEY;
+  const key = flags.apiKey ?? (env.HAYMAKER_API_KEY || undefined);
+  // A profile named but missing is a typo worth stopping for, even when a flag or variable wins.
+  const named = flags.profile ?? (env.HAYMAKER_PROFILE || undefined);
+  const fromProfile = named === undefined ? undefined : profileEndpoint(env, named);
   if (flags.endpoint !== undefined) return { url: flags.endpoint, apiKey: key, source: "flag" };
   if (env.HAYMAKER_ENDPOINT) return { url: env.HAYMAKER_ENDPOINT, apiKey: key, source: "environment" };
-  const fromProfile = profileEndpoint(env);
-  if (fromProfile !== undefined) return { ...fromProfile, apiKey: key ?? fromProfile.apiKey };
+  // A profile's key goes only to that profile's endpoint, never to one named some other way.
+  const profile = fromProfile ?? profileEndpoint(env, undefined);
+  if (profile !== undefined) return { ...profile, apiKey: key ?? profile.apiKey };
   const local = localStackEndpoint(env.HAYMAKER_DATA_DIR || ".haymaker");
   if (local !== undefined) return { ...local, apiKey: key ?? local.apiKey };
   throw new CliError(
-    "no gateway to call: pass --endpoint, set HAYMAKER_ENDPOINT, or start the local stack (npm start)",
+    "no gateway to call: pass --endpoint, set HAYMAKER_ENDPOINT, add a profile (haymaker config set), or start the local stack (npm start)",
     EXIT.failure,
   );
 }
 
-/** The seam for profiles in ~/.haymaker/config.json; none are read yet. */
-function profileEndpoint(_env: NodeJS.ProcessEnv): Endpoint | undefined {
-  return undefined;
+/** The named profile (a usage error when there is none so named), else the file's current one, if any. */
+function profileEndpoint(env: NodeJS.ProcessEnv, name: string | undefined): Endpoint | undefined {
+  const path = configPath(env);
+  const file = readProfiles(path);
+  const chosen = name ?? file.current;
+  if (chosen === undefined) return undefined;
+  const profile = profileNamed(file, chosen, path);
+  return { url: profile.endpoint, apiKey: profile.apiKey, source: `profile ${chosen}` };
 }
 
 /**

@@ -7,6 +7,16 @@ interface ErrorEnvelope {
   error?: { code?: string; message?: string; details?: { path: string; reason: string }[]; traceId?: string };
 }
 
+export type Query = Record<string, string | number | undefined>;
+
+export interface OpenOptions {
+  method?: string;
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
 export class GatewayClient {
   readonly #endpoint: Endpoint;
 
@@ -14,11 +24,8 @@ export class GatewayClient {
     this.#endpoint = endpoint;
   }
 
-  get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, `${value}`);
-    const suffix = search.size > 0 ? `?${search}` : "";
-    return this.request("GET", `${path}${suffix}`);
+  get(path: string, query: Query = {}): Promise<unknown> {
+    return this.request("GET", path, undefined, query);
   }
 
   post(path: string, body: unknown): Promise<unknown> {
@@ -29,20 +36,39 @@ export class GatewayClient {
     return this.request("DELETE", path);
   }
 
-  async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    const url = new URL(
-      path,
-      this.#endpoint.url.endsWith("/") ? this.#endpoint.url : `${this.#endpoint.url}/`,
-    );
-    const headers: Record<string, string> = { accept: "application/json" };
+  /** A text answer (e.g. a Markdown report), unparsed. */
+  async getText(path: string, query: Query, accept: string): Promise<string> {
+    const response = await this.open(path, { query, headers: { accept } });
+    return response.text();
+  }
+
+  async request(method: string, path: string, body?: unknown, query: Query = {}): Promise<unknown> {
+    const response = await this.open(path, { method, query, body });
+    const text = await response.text();
+    return text === "" ? undefined : JSON.parse(text);
+  }
+
+  /**
+   * Sends a request and returns the successful response with its body unread (for streams). A failure
+   * is thrown as a CliError; one that never reached the gateway has no code, so callers can retry it.
+   */
+  async open(path: string, options: OpenOptions = {}): Promise<Response> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) search.set(name, `${value}`);
+    }
+    const base = this.#endpoint.url.endsWith("/") ? this.#endpoint.url : `${this.#endpoint.url}/`;
+    const url = new URL(`${path}${search.size > 0 ? `?${search}` : ""}`, base);
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (this.#endpoint.apiKey) headers.authorization = `Bearer ${this.#endpoint.apiKey}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
       response = await fetch(url, {
-        method,
+        method: options.method ?? "GET",
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
@@ -51,9 +77,8 @@ export class GatewayClient {
         EXIT.failure,
       );
     }
-    const text = await response.text();
-    if (response.ok) return text === "" ? undefined : JSON.parse(text);
-    throw failureOf(response.status, text);
+    if (response.ok) return response;
+    throw failureOf(response.status, await response.text());
   }
 }
 
@@ -67,7 +92,7 @@ function failureOf(status: number, text: string): CliError {
   const error = envelope.error ?? {};
   const details = (error.details ?? []).map((d) => (d.path ? `${d.path}: ${d.reason}` : d.reason));
   const message = [error.message ?? `the gateway answered HTTP ${status}`, ...details].join("; ");
-  return new CliError(message, exitCodeOf(status), error.code ?? `HTTP ${status}`, error.traceId);
+  return new CliError(message, exitCodeOf(status), error.code ?? `HTTP ${status}`, error.traceId, status);
 }
 
 function exitCodeOf(status: number): ExitCode {

@@ -4,21 +4,37 @@ import { CliError, EXIT, type ExitCode, errorLine } from "./cli-error.ts";
 import type { Command } from "./command.ts";
 import { parseCommandLine } from "./command-line.ts";
 import { agentCommands } from "./commands/agents.ts";
+import { cleanupCommands } from "./commands/cleanup.ts";
+import { configCommands } from "./commands/config.ts";
+import { executionActionCommands } from "./commands/execution-actions.ts";
 import { executionCommands } from "./commands/executions.ts";
+import { identityCommands } from "./commands/identities.ts";
 import { keyCommands } from "./commands/keys.ts";
+import { logCommands } from "./commands/logs.ts";
+import { metricsCommands } from "./commands/metrics.ts";
+import { resourceCommands } from "./commands/resources.ts";
 import { runCommands } from "./commands/run.ts";
 import { scenarioCommands } from "./commands/scenarios.ts";
+import { statusCommands } from "./commands/status.ts";
 import { resolveEndpoint } from "./endpoint.ts";
 import { GatewayClient } from "./gateway-client.ts";
 import { helpFor, usage } from "./help.ts";
 import { outputFormatOf, processTerminal } from "./output.ts";
 
 export const COMMANDS: Command[] = [
+  ...statusCommands,
   ...scenarioCommands,
   ...runCommands,
   ...executionCommands,
+  ...executionActionCommands,
   ...agentCommands,
+  ...logCommands,
+  ...resourceCommands,
+  ...identityCommands,
+  ...metricsCommands,
+  ...cleanupCommands,
   ...keyCommands,
+  ...configCommands,
 ];
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
@@ -53,6 +69,7 @@ async function runCli(argv: string[]): Promise<ExitCode> {
             {
               endpoint: line.options.endpoint as string | undefined,
               apiKey: line.options["api-key"] as string | undefined,
+              profile: line.options.profile as string | undefined,
             },
             process.env,
           ),

@@ -1,5 +1,4 @@
 // Runs the real haymaker process against a real gateway app served on a local port.
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,8 +12,8 @@ import { SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haymaker } from "./run-cli.ts";
 
-const BIN = fileURLToPath(new URL("../bin/haymaker.js", import.meta.url));
 const SCENARIOS = fileURLToPath(new URL("../../../scenarios", import.meta.url));
 
 const published: HayMakerEvent[] = [];
@@ -48,6 +47,9 @@ beforeAll(async () => {
       reports: new FileReportStore(mkdtempSync(join(tmpdir(), "cli-reports-"))),
       keys,
       executeLimitPerMinute: 100,
+      schedule: "0 0,6,12,18 * * *",
+      // Quick polls and heartbeats, so followed logs end soon after their agent does.
+      streams: { pollMs: 50, heartbeatMs: 1000 },
     },
     () => {},
   );
@@ -58,23 +60,6 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI asynchronously: the gateway answers from this same process, so it must not block. */
-function haymaker(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", HAYMAKER_DATA_DIR: "/nonexistent", NO_COLOR: "1", ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
 const as = (key: string) => ({ HAYMAKER_ENDPOINT: url, HAYMAKER_API_KEY: key });
 
 describe("haymaker", () => {
@@ -141,6 +126,39 @@ describe("haymaker", () => {
     expect(table.stdout).toMatch(new RegExp(`id\\s+${runId}`));
     const list = await haymaker(["executions", "list", "--status", "requested", "--limit", "5"], as(reader));
     expect(list.stdout).toContain(runId);
+  });
+
+  it("lists every command in --help, and deploy is run under another name", async () => {
+    const help = await haymaker(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of [
+      "status",
+      "scenarios show <id>",
+      "scenarios lint <path>...",
+      "deploy",
+      "executions cancel <id>",
+      "executions report <id>",
+      "agents show <agent>",
+      "logs",
+      "resources list",
+      "identities list",
+      "metrics",
+      "cleanup",
+      "config set <name>",
+      "config show [name]",
+    ]) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command.replace(/[.[\]]/g, "\\$&")}\\s`, "m"));
+    }
+    const runHelp = await haymaker(["run", "--help"]);
+    const deployHelp = await haymaker(["deploy", "--help"]);
+    expect(deployHelp.stdout.replace("deploy", "run").split("\n").slice(3)).toEqual(
+      runHelp.stdout.split("\n").slice(3),
+    );
+    const deployed = await haymaker(["deploy", "--scenario", "nsg-rule-tuning", "-o", "json"], as(admin));
+    expect(deployed.code).toBe(0);
+    expect(published.at(-1)).toMatchObject({
+      data: { runId: JSON.parse(deployed.stdout).executionId, scenarios: ["nsg-rule-tuning"] },
+    });
   });
 
   it("exits 3 when the key is refused", async () => {

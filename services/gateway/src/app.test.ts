@@ -58,9 +58,11 @@ describe("POST /api/execute", () => {
     expect(body.executionId).toMatch(/^run-\d{8}-\d{6}-[0-9a-f]{4}$/);
     expect(response.headers.get("location")).toBe(`/api/executions/${body.executionId}`);
     expect(g.published).toHaveLength(1);
+    // The event continues the caller's trace, as a child of the request's span.
+    expect(g.published[0]?.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(g.published[0]?.traceparent).not.toBe(traceparent);
     expect(g.published[0]).toMatchObject({
       type: "com.haymaker.run.requested.v1",
-      traceparent,
       data: {
         runId: body.executionId,
         scenarios: ["nsg-rule-tuning", "vm-start-stop"],

@@ -1,15 +1,22 @@
-// The gateway's HTTP surface: one file per route under routes/, one error envelope, no stack traces.
+// The gateway's HTTP surface: one file per route under routes/ (each with its spec, see openapi/), one
+// error envelope, no stack traces, every request in a W3C trace, ETags on reads.
+import { isTraceparent, newTraceparent, withTraceContext } from "@haymaker/cloudevents";
 import { Hono } from "hono";
 import { requireRole } from "./auth/authenticate.ts";
+import { conditionalReads } from "./conditional-reads.ts";
 import { apiError } from "./errors.ts";
-import type { GatewayDeps } from "./gateway-deps.ts";
+import type { GatewayDeps, RouteDeps } from "./gateway-deps.ts";
+import { registerOpenApi } from "./openapi/openapi-route.ts";
 import { registerAgentLogs } from "./routes/agent-logs.ts";
 import { registerCancelExecution } from "./routes/cancel-execution.ts";
+import { registerCleanup } from "./routes/cleanup.ts";
 import { registerExecute } from "./routes/execute.ts";
+import { registerExecutionEvents } from "./routes/execution-events.ts";
 import { registerGetAgent } from "./routes/get-agent.ts";
 import { registerGetExecution } from "./routes/get-execution.ts";
 import { registerGetReport } from "./routes/get-report.ts";
 import { registerGetResource } from "./routes/get-resource.ts";
+import { registerGetScenario } from "./routes/get-scenario.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerKeys } from "./routes/keys.ts";
 import { registerListAgents } from "./routes/list-agents.ts";
@@ -17,29 +24,55 @@ import { registerListExecutions } from "./routes/list-executions.ts";
 import { registerListIdentities } from "./routes/list-identities.ts";
 import { registerListResources } from "./routes/list-resources.ts";
 import { registerMetrics } from "./routes/metrics.ts";
+import { ROUTE_SPECS } from "./routes/route-table.ts";
 import { registerScenarios } from "./routes/scenarios.ts";
+import { registerStatus } from "./routes/status.ts";
+import { DEFAULT_STREAM_SETTINGS } from "./streams/sse-loop.ts";
+
+const PUBLIC = new Set(["/api/health"]);
 
 export function createGateway(deps: GatewayDeps, log: (error: unknown, path: string) => void): Hono {
+  const routeDeps: RouteDeps = {
+    ...deps,
+    schedule: deps.schedule ?? "off",
+    streams: deps.streams ?? DEFAULT_STREAM_SETTINGS,
+    reportError: log,
+  };
   const app = new Hono();
-  registerHealth(app);
-  // Everything under /api but health needs a key; each route adds the role it needs on top.
+  // Every request runs in a trace: the caller's traceparent when it sent a valid one, else a new trace.
+  // The events it causes continue it, and its error answers quote its trace id.
+  app.use("*", (c, next) => {
+    const sent = c.req.header("traceparent");
+    const traceparent = isTraceparent(sent) ? sent : newTraceparent();
+    const tracestate = c.req.header("tracestate");
+    return withTraceContext({ traceparent, ...(tracestate === undefined ? {} : { tracestate }) }, next);
+  });
+  app.use("/api/*", conditionalReads());
+  // Everything under /api but health needs a credential (an API key or an Entra token); each route adds
+  // the role it needs on top.
   app.use("/api/*", async (c, next) =>
-    c.req.path === "/api/health" ? next() : requireRole(deps.keys, "reader")(c, next),
+    PUBLIC.has(c.req.path) ? next() : requireRole(deps, "reader")(c, next),
   );
-  registerExecute(app, deps);
-  registerKeys(app, deps);
-  registerListExecutions(app, deps);
-  registerGetExecution(app, deps);
-  registerCancelExecution(app, deps);
-  registerGetReport(app, deps);
-  registerListAgents(app, deps);
-  registerGetAgent(app, deps);
-  registerAgentLogs(app, deps);
-  registerListResources(app, deps);
-  registerGetResource(app, deps);
-  registerListIdentities(app, deps);
-  registerMetrics(app, deps);
-  registerScenarios(app, deps);
+  registerHealth(app, routeDeps);
+  registerExecute(app, routeDeps);
+  registerKeys(app, routeDeps);
+  registerListExecutions(app, routeDeps);
+  registerGetExecution(app, routeDeps);
+  registerCancelExecution(app, routeDeps);
+  registerGetReport(app, routeDeps);
+  registerExecutionEvents(app, routeDeps);
+  registerListAgents(app, routeDeps);
+  registerGetAgent(app, routeDeps);
+  registerAgentLogs(app, routeDeps);
+  registerListResources(app, routeDeps);
+  registerGetResource(app, routeDeps);
+  registerListIdentities(app, routeDeps);
+  registerMetrics(app, routeDeps);
+  registerScenarios(app, routeDeps);
+  registerGetScenario(app, routeDeps);
+  registerCleanup(app, routeDeps);
+  registerStatus(app, routeDeps);
+  registerOpenApi(app, () => ROUTE_SPECS);
   app.notFound((c) => apiError(c, 404, "NotFound", `There is no route ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => {
     log(error, c.req.path);

@@ -1,7 +1,8 @@
 // The gateway's settings: where it listens, where the catalogue, projections and reports are, the bus.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts, scheduleFromEnv } from "@haymaker/config";
 import * as v from "valibot";
+import { type EntraSettings, entraSettingsFromEnv } from "./auth/entra-config.ts";
 
 const SERVICE = "gateway";
 
@@ -22,6 +23,8 @@ const GatewayEnv = v.object({
     ),
     "10",
   ),
+  /** The scheduler's schedule, so /api/status can say when the next run is due. */
+  HAYMAKER_SCHEDULE: scheduleFromEnv,
 });
 
 export interface GatewayConfig {
@@ -31,13 +34,18 @@ export interface GatewayConfig {
   scenariosDirectory: string;
   logLevel: string;
   executeLimitPerMinute: number;
+  /** A cron expression (UTC) or "off". */
+  schedule: string;
   bus: BusConnection;
+  /** Set when the gateway also accepts Entra ID access tokens (HAYMAKER_ENTRA_*). */
+  entra?: EntraSettings;
 }
 
-/** Throws one ConfigError naming every bad variable: the gateway's own and the bus's. */
+/** Throws one ConfigError naming every bad variable: the gateway's own, Entra's and the bus's. */
 export function gatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const { parsed, bus } = readConfigParts(SERVICE, {
+  const { parsed, entra, bus } = readConfigParts(SERVICE, {
     parsed: () => parseEnv(SERVICE, GatewayEnv, env),
+    entra: () => entraSettingsFromEnv(SERVICE, env),
     bus: () => busConnectionFromEnv(env, SERVICE),
   });
   return {
@@ -47,6 +55,8 @@ export function gatewayConfig(env: Record<string, string | undefined> = process.
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
     executeLimitPerMinute: parsed.HAYMAKER_EXECUTE_LIMIT,
+    schedule: parsed.HAYMAKER_SCHEDULE,
     bus,
+    ...(entra === undefined ? {} : { entra }),
   };
 }

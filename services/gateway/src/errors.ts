@@ -1,6 +1,7 @@
 // One error envelope for every answer that is not a success (DESIGN.md):
 // { "error": { "code", "message", "details", "traceId" } }. No stack trace ever leaves the gateway.
 import { randomBytes } from "node:crypto";
+import { currentTraceContext, traceIdOf as traceIdFrom } from "@haymaker/cloudevents";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -9,12 +10,10 @@ export interface ErrorDetail {
   reason: string;
 }
 
-/** The trace id of the request: from its W3C traceparent when it sent one, else a fresh one. */
-export function traceIdOf(c: Context): string {
-  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(
-    c.req.header("traceparent") ?? "",
-  );
-  return match?.[1] ?? randomBytes(16).toString("hex");
+/** The trace id of the request: its W3C traceparent's when it sent one (app.ts), else a fresh one. */
+export function requestTraceId(): string {
+  const trace = currentTraceContext();
+  return trace === undefined ? randomBytes(16).toString("hex") : traceIdFrom(trace.traceparent);
 }
 
 export function apiError(
@@ -24,7 +23,7 @@ export function apiError(
   message: string,
   details: ErrorDetail[] = [],
 ): Response {
-  return c.json({ error: { code, message, details, traceId: traceIdOf(c) } }, status);
+  return c.json({ error: { code, message, details, traceId: requestTraceId() } }, status);
 }
 
 /** Reads a JSON body, or answers why it cannot. */

@@ -3,6 +3,9 @@ import type { HayMakerEvent, ScenarioCatalogue } from "@haymaker/contracts";
 import type { ProjectionStore } from "@haymaker/projections";
 import type { ReportStore } from "@haymaker/stores";
 import type { ApiKeyStore } from "./auth/api-key-store.ts";
+import type { EntraTokenVerifier } from "./auth/entra-tokens.ts";
+import type { DependencyCheck } from "./routes/health.ts";
+import type { StreamSettings } from "./streams/sse-loop.ts";
 
 export interface GatewayDeps {
   publish(event: HayMakerEvent): Promise<void>;
@@ -10,6 +13,21 @@ export interface GatewayDeps {
   projections: ProjectionStore;
   reports: ReportStore;
   keys: ApiKeyStore;
+  /** Accepts Entra ID access tokens beside API keys; absent when the gateway takes API keys only. */
+  entra?: EntraTokenVerifier;
   /** How many executes a minute one caller may ask for. */
   executeLimitPerMinute: number;
+  /** The scheduler's schedule (a cron expression, UTC, or "off"), for /api/status; default "off". */
+  schedule?: string;
+  /** What /api/health checks besides projections, catalogue and keys (e.g. the bus). */
+  checks?: DependencyCheck[];
+  /** How streams (Server-Sent Events) poll the projections and keep idle connections open. */
+  streams?: StreamSettings;
+}
+
+/** What routes get: the deps, and where to report an error they handle themselves (a stream's). */
+export interface RouteDeps extends GatewayDeps {
+  schedule: string;
+  streams: StreamSettings;
+  reportError(error: unknown, path: string): void;
 }

@@ -3,13 +3,14 @@
 import type { AddressInfo } from "node:net";
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { loadScenarioCatalogue, type ScenarioCatalogue } from "@haymaker/contracts";
+import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { SqliteProjectionStore } from "@haymaker/projections";
+import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { serve } from "@hono/node-server";
 import { createGateway } from "./app.ts";
 import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
+import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
 import { gatewayConfig } from "./config.ts";
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
@@ -20,7 +21,8 @@ export async function main(): Promise<void> {
   const logger = createLogger({ service: "gateway", level: config.logLevel });
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
-  const projections = SqliteProjectionStore.open(config.dataDirectory);
+  const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "gateway"));
+  const projections = await openProjectionStore(cosmos, config.dataDirectory);
   const keys = SqliteApiKeyStore.open(config.dataDirectory);
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(
@@ -35,7 +37,16 @@ export async function main(): Promise<void> {
       projections,
       reports: new FileReportStore(config.dataDirectory),
       keys,
+      ...(config.entra === undefined
+        ? {}
+        : {
+            entra: new EntraTokenVerifier(config.entra, {
+              log: (message, fields) => logger.warn(fields, message),
+            }),
+          }),
       executeLimitPerMinute: config.executeLimitPerMinute,
+      schedule: config.schedule,
+      checks: [{ name: "bus", check: async () => void (await publisher.probe(topicFor("run.requested"))) }],
     },
     (error, path) => logger.error({ err: error, path }, "request failed"),
   );

@@ -184,7 +184,10 @@ describe("GET /api/executions/{id}/agents/{agentId}/logs", () => {
       "afterSequence",
     );
     expect((await errorOf(await g.get(`${path}?since=yesterday`), 400)).details[0]?.path).toBe("since");
-    expect((await errorOf(await g.get(`${path}?follow=true`), 400)).details[0]?.path).toBe("follow");
+    expect((await errorOf(await g.get(`${path}?follow=maybe`), 400)).details[0]?.path).toBe("follow");
+    expect((await errorOf(await g.get(`${path}?follow=true&limit=5`), 400)).details[0]?.reason).toMatch(
+      /follow takes tail or afterSequence only/,
+    );
     expect((await errorOf(await g.get(`/api/executions/${RUN}/agents/a99/logs`), 404)).code).toBe(
       "AgentNotFound",
     );

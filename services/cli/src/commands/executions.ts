@@ -2,6 +2,7 @@
 import { usageError } from "../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { FIELD_COLUMNS, fieldRows, print } from "../output.ts";
+import { ALL_HELP, ALL_OPTION, noteMorePages, readPages } from "../pages.ts";
 import type { Column } from "../table.ts";
 
 export interface ExecutionRecord {
@@ -46,31 +47,40 @@ export const AGENT_COLUMNS: Column<AgentRecord>[] = [
 const agentTotal = (e: ExecutionRecord) =>
   e.agentCounts.expected ?? Object.values(e.agentCounts.byStage).reduce((a, b) => a + b, 0);
 
+export const EXECUTION_COLUMNS: Column<ExecutionRecord>[] = [
+  { header: "ID", value: (e) => e.runId },
+  { header: "STATUS", value: (e) => e.status },
+  { header: "AGENTS", value: agentTotal },
+  { header: "REQUESTED", value: (e) => e.requestedAt },
+  { header: "BY", value: (e) => e.requestedBy },
+  { header: "SCENARIOS", value: (e) => e.scenarioIds },
+];
+
 export const executionCommands: Command[] = [
   {
     words: ["executions", "list"],
     summary: "list runs, newest first",
-    options: { status: { type: "string" }, limit: { type: "string" } },
-    optionHelp: ["--status STATUS   only runs in this status", "--limit N         at most N runs"],
+    options: { status: { type: "string" }, limit: { type: "string" }, ...ALL_OPTION },
+    optionHelp: [
+      "--status STATUS   only runs in this status",
+      "--limit N         at most N runs (a page of N with --all)",
+      ALL_HELP,
+    ],
     async run({ client, terminal, format, options }) {
       const limit = stringOption(options, "limit");
       if (limit !== undefined && !/^\d+$/.test(limit)) throw usageError("--limit must be a whole number");
-      const answer = (await client().get("/api/executions", {
-        status: stringOption(options, "status"),
-        limit,
-      })) as { items: ExecutionRecord[]; continuation?: string };
+      const answer = await readPages<ExecutionRecord>(
+        client(),
+        "/api/executions",
+        { status: stringOption(options, "status"), limit },
+        options.all === true,
+      );
       print(terminal, format, answer, {
         rows: answer.items,
-        columns: [
-          { header: "ID", value: (e) => e.runId },
-          { header: "STATUS", value: (e) => e.status },
-          { header: "AGENTS", value: agentTotal },
-          { header: "REQUESTED", value: (e) => e.requestedAt },
-          { header: "BY", value: (e) => e.requestedBy },
-          { header: "SCENARIOS", value: (e) => e.scenarioIds },
-        ],
+        columns: EXECUTION_COLUMNS,
         empty: "(no executions)",
       });
+      noteMorePages(terminal, answer, "executions");
       return undefined;
     },
   },

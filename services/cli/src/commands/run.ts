@@ -8,39 +8,40 @@ const SIZES = ["small", "medium", "large"];
 const FINAL_STATUSES = new Set(["completed", "failed", "rejected", "cancelled"]);
 const POLL_MS = 1000;
 
-export const runCommands: Command[] = [
-  {
-    words: ["run"],
-    summary: "start a run of named scenarios or of a size",
-    options: {
-      scenario: { type: "string", multiple: true },
-      size: { type: "string" },
-      duration: { type: "string" },
-      tag: { type: "string", multiple: true },
-      wait: { type: "boolean" },
-    },
-    optionHelp: [
-      "--scenario ID     a scenario to perform (repeatable)",
-      "--size SIZE       small, medium or large, instead of --scenario",
-      "--duration PT8H   how long each agent operates (ISO 8601)",
-      "--tag KEY=VALUE   a tag for the run's resources (repeatable)",
-      "--wait            follow the run until it ends; exit 1 unless it completed",
-    ],
-    async run(context) {
-      const { client, terminal, format } = context;
-      const request = executeRequestOf(context);
-      const accepted = (await client().post("/api/execute", request)) as { executionId: string };
-      if (context.options.wait !== true) {
-        print(terminal, format, accepted, { rows: fieldRows(accepted), columns: FIELD_COLUMNS });
-        return undefined;
-      }
-      terminal.note(`${accepted.executionId} requested`);
-      const final = await follow(context, accepted.executionId);
-      printExecution(terminal, format, final);
-      return final.execution.status === "completed" ? EXIT.ok : EXIT.failure;
-    },
+/** `run`, and `deploy` as its alias: the same options, help and behaviour under either word. */
+const runCommand = (word: string, alias: string): Command => ({
+  words: [word],
+  summary: `start a run of named scenarios or of a size (also: haymaker ${alias})`,
+  options: {
+    scenario: { type: "string", multiple: true },
+    size: { type: "string" },
+    duration: { type: "string" },
+    tag: { type: "string", multiple: true },
+    wait: { type: "boolean" },
   },
-];
+  optionHelp: [
+    "--scenario ID     a scenario to perform (repeatable)",
+    "--size SIZE       small, medium or large, instead of --scenario",
+    "--duration PT8H   how long each agent operates (ISO 8601)",
+    "--tag KEY=VALUE   a tag for the run's resources (repeatable)",
+    "--wait            follow the run until it ends; exit 1 unless it completed",
+  ],
+  async run(context) {
+    const { client, terminal, format } = context;
+    const request = executeRequestOf(context);
+    const accepted = (await client().post("/api/execute", request)) as { executionId: string };
+    if (context.options.wait !== true) {
+      print(terminal, format, accepted, { rows: fieldRows(accepted), columns: FIELD_COLUMNS });
+      return undefined;
+    }
+    terminal.note(`${accepted.executionId} requested`);
+    const final = await follow(context, accepted.executionId);
+    printExecution(terminal, format, final);
+    return final.execution.status === "completed" ? EXIT.ok : EXIT.failure;
+  },
+});
+
+export const runCommands: Command[] = [runCommand("run", "deploy"), runCommand("deploy", "run")];
 
 function executeRequestOf({ options }: CommandContext): Record<string, unknown> {
   const scenarios = listOption(options, "scenario");

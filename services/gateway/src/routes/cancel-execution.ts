@@ -7,7 +7,10 @@ import * as v from "valibot";
 import { callerOf, requireRole } from "../auth/authenticate.ts";
 import { apiError, jsonBody } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { SOURCE } from "./execute.ts";
+import { pathParam, pathParams } from "./read-query.ts";
 
 export const CancelRequestSchema = v.strictObject({
   reason: v.optional(v.pipe(v.string(), v.maxLength(1024, "expected a reason of at most 1024 characters"))),
@@ -16,9 +19,30 @@ export const CancelRequestSchema = v.strictObject({
 /** A run in one of these has nothing left to stop. */
 const ENDED = new Set(["rejected", "completed", "failed", "cancelled"]);
 
+export const cancelExecutionSpec: RouteSpec = {
+  method: "post",
+  path: "/api/executions/{id}/cancel",
+  operationId: "cancelExecution",
+  summary: "Cancel an execution",
+  description:
+    "Its agents are stopped at their next check, then cleaned up as usual; the run ends cancelled.",
+  tag: "Executions",
+  role: "operator",
+  pathParams: { id: pathParams.executionId },
+  body: CancelRequestSchema,
+  responses: {
+    202: {
+      description: "Cancellation was requested.",
+      schema: v.strictObject({ executionId: v.string(), status: v.literal("cancelling") }),
+    },
+    404: { description: "No such execution.", schema: ErrorEnvelopeSchema },
+    409: { description: "The execution has already ended.", schema: ErrorEnvelopeSchema },
+  },
+};
+
 export function registerCancelExecution(app: Hono, deps: GatewayDeps): void {
-  app.post("/api/executions/:id/cancel", requireRole(deps.keys, "operator"), async (c) => {
-    const id = c.req.param("id");
+  app.post(honoPath(cancelExecutionSpec), requireRole(deps, "operator"), async (c) => {
+    const id = pathParam(c, "id");
     if (!v.is(RunIdSchema, id)) {
       return apiError(c, 400, "InvalidExecutionId", "An execution id looks like run-20261124-060000-ab12.");
     }
@@ -43,7 +67,11 @@ export function registerCancelExecution(app: Hono, deps: GatewayDeps): void {
     await deps.publish(
       newEvent("run.cancel.requested", {
         source: SOURCE,
-        data: { runId: id, requestedBy: `api-key:${callerOf(c).name}`, ...(reason ? { reason } : {}) },
+        data: {
+          runId: id,
+          requestedBy: `${callerOf(c).kind}:${callerOf(c).name}`,
+          ...(reason ? { reason } : {}),
+        },
       }),
     );
     return c.json({ executionId: id, status: "cancelling" }, 202);

@@ -17,6 +17,8 @@ import { callerOf, requireRole } from "../auth/authenticate.ts";
 import { rateLimit } from "../auth/rate-limit.ts";
 import { apiError, jsonBody } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 
 export const SOURCE = "/haymaker/gateway";
 
@@ -38,11 +40,34 @@ export const ExecuteRequestSchema = v.pipe(
 );
 export type ExecuteRequest = v.InferOutput<typeof ExecuteRequestSchema>;
 
-export interface ExecuteResponse {
-  executionId: string;
-  status: "requested";
-  links: { self: string };
-}
+export const ExecuteResponseSchema = v.strictObject({
+  executionId: v.pipe(v.string(), v.description("The new run's id: poll /api/executions/{id}.")),
+  status: v.literal("requested"),
+  links: v.strictObject({ self: v.string() }),
+});
+export type ExecuteResponse = v.InferOutput<typeof ExecuteResponseSchema>;
+
+export const executeSpec: RouteSpec = {
+  method: "post",
+  path: "/api/execute",
+  operationId: "execute",
+  summary: "Ask for a run",
+  description:
+    "Writes run.requested onto the bus: named scenarios or a size, a duration and tags. Validation of " +
+    "the run happens in the pipeline; poll the execution to see it start or be rejected.",
+  tag: "Executions",
+  role: "operator",
+  rateLimited: true,
+  body: ExecuteRequestSchema,
+  responses: {
+    202: {
+      description: "The run was requested.",
+      schema: ExecuteResponseSchema,
+      headers: { Location: "The execution to poll." },
+    },
+    415: { description: "The body is not JSON.", schema: ErrorEnvelopeSchema },
+  },
+};
 
 /** run-YYYYMMDD-HHMMSS-xxxx: sortable by time, unique even for requests in the same second. */
 export function newRunId(now: Date): string {
@@ -52,8 +77,8 @@ export function newRunId(now: Date): string {
 
 export function registerExecute(app: Hono, deps: GatewayDeps): void {
   app.post(
-    "/api/execute",
-    requireRole(deps.keys, "operator"),
+    honoPath(executeSpec),
+    requireRole(deps, "operator"),
     rateLimit(deps.executeLimitPerMinute),
     async (c) => {
       const body = await jsonBody(c);
@@ -68,15 +93,12 @@ export function registerExecute(app: Hono, deps: GatewayDeps): void {
       const selection = request.scenarios
         ? { scenarios: request.scenarios }
         : { size: request.size ?? "small" };
-      const traceparent = c.req.header("traceparent");
+      // Its traceparent continues the request's trace (app.ts runs every request in one).
       const event: EventOf<"run.requested"> = newEvent("run.requested", {
         source: SOURCE,
-        ...(traceparent && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
-          ? { traceparent }
-          : {}),
         data: {
           runId,
-          requestedBy: `api-key:${callerOf(c).name}`,
+          requestedBy: `${callerOf(c).kind}:${callerOf(c).name}`,
           requestedAt: now.toISOString(),
           duration: request.duration,
           tags: request.tags,

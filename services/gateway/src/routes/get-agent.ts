@@ -1,24 +1,58 @@
-// GET /api/executions/{id}/agents/{agentId} — one agent of one run (agent ids are unique only in a run).
-import type { AgentRecord } from "@haymaker/projections";
-import type { Hono } from "hono";
+// GET /api/agents/{id} (id = <execution id>.<agent id>) and GET /api/executions/{id}/agents/{agentId} —
+// one agent of one run: stage, timeline, progress, outcome, identity, resource counts.
+import { AgentRecordSchema } from "@haymaker/projections";
+import type { Context, Hono } from "hono";
 import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
-import { checkAgentId, checkRunId, storeRead } from "./read-query.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { AgentKeySchema, parseAgentKey } from "./agent-key.ts";
+import { checkAgentId, checkRunId, pathParam, pathParams, storeRead } from "./read-query.ts";
 
-export type GetAgentResponse = AgentRecord;
+const responses = {
+  200: { description: "The agent as the projections know it.", schema: AgentRecordSchema },
+  404: { description: "No such agent in that execution (yet).", schema: ErrorEnvelopeSchema },
+};
+
+export const getAgentSpec: RouteSpec = {
+  method: "get",
+  path: "/api/agents/{id}",
+  operationId: "getAgent",
+  summary: "One agent",
+  tag: "Agents",
+  role: "reader",
+  pathParams: { id: { schema: AgentKeySchema, description: "<execution id>.<agent id>" } },
+  responses,
+};
+
+export const getExecutionAgentSpec: RouteSpec = {
+  method: "get",
+  path: "/api/executions/{id}/agents/{agentId}",
+  operationId: "getExecutionAgent",
+  summary: "One agent of an execution",
+  tag: "Agents",
+  role: "reader",
+  pathParams: { id: pathParams.executionId, agentId: pathParams.agentId },
+  responses,
+};
+
+async function answer(c: Context, deps: GatewayDeps, runId: string, agentId: string): Promise<Response> {
+  const agent = await storeRead(c, () => deps.projections.getAgent(runId, agentId));
+  if (!agent.ok) return agent.response;
+  if (agent.value === undefined) {
+    return apiError(c, 404, "AgentNotFound", `No agent ${agentId} is known in execution ${runId}.`);
+  }
+  return c.json(agent.value);
+}
 
 export function registerGetAgent(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/executions/:id/agents/:agentId", async (c) => {
-    const id = c.req.param("id");
-    const agentId = c.req.param("agentId");
-    const invalid = checkRunId(c, id) ?? checkAgentId(c, agentId);
-    if (invalid) return invalid;
-    const agent = await storeRead(c, () => deps.projections.getAgent(id, agentId));
-    if (!agent.ok) return agent.response;
-    if (agent.value === undefined) {
-      return apiError(c, 404, "AgentNotFound", `No agent ${agentId} is known in execution ${id}.`);
-    }
-    const response: GetAgentResponse = agent.value;
-    return c.json(response);
+  app.get(honoPath(getAgentSpec), async (c) => {
+    const key = parseAgentKey(c, pathParam(c, "id"));
+    return key.ok ? answer(c, deps, key.runId, key.agentId) : key.response;
+  });
+  app.get(honoPath(getExecutionAgentSpec), async (c) => {
+    const id = pathParam(c, "id");
+    const agentId = pathParam(c, "agentId");
+    return checkRunId(c, id) ?? checkAgentId(c, agentId) ?? answer(c, deps, id, agentId);
   });
 }

@@ -1,15 +1,37 @@
 // GET /api/executions/{id} — one run as the projections know it: status, each agent's stage, progress and
 // outcome, and once written the report (its refs and its JSON content).
 import { RunIdSchema } from "@haymaker/contracts";
+import { ExecutionWithAgentsSchema } from "@haymaker/projections";
 import { ReportNotFoundError } from "@haymaker/stores";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import { RunReportSchema } from "../openapi/report-schema.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { pathParam, pathParams } from "./read-query.ts";
+
+export const getExecutionSpec: RouteSpec = {
+  method: "get",
+  path: "/api/executions/{id}",
+  operationId: "getExecution",
+  summary: "One execution with its agents",
+  tag: "Executions",
+  role: "reader",
+  pathParams: { id: pathParams.executionId },
+  responses: {
+    200: {
+      description: "The run, each agent's stage, progress and outcome, and the report once written.",
+      schema: v.intersect([ExecutionWithAgentsSchema, v.object({ report: v.optional(RunReportSchema) })]),
+    },
+    404: { description: "No such execution (yet).", schema: ErrorEnvelopeSchema },
+  },
+};
 
 export function registerGetExecution(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/executions/:id", async (c) => {
-    const id = c.req.param("id");
+  app.get(honoPath(getExecutionSpec), async (c) => {
+    const id = pathParam(c, "id");
     if (!v.is(RunIdSchema, id)) {
       return apiError(c, 400, "InvalidExecutionId", "An execution id looks like run-20261124-060000-ab12.", [
         {

@@ -6,10 +6,32 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import { RunReportSchema } from "../openapi/report-schema.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { pathParam, pathParams } from "./read-query.ts";
+
+export const getReportSpec: RouteSpec = {
+  method: "get",
+  path: "/api/executions/{id}/report",
+  operationId: "getExecutionReport",
+  summary: "An execution's report",
+  tag: "Executions",
+  role: "reader",
+  pathParams: { id: pathParams.executionId },
+  query: v.strictObject({ format: v.optional(v.picklist(["json", "markdown"])) }),
+  responses: {
+    200: {
+      description: "The report: JSON, or text/markdown with format=markdown.",
+      schema: RunReportSchema,
+    },
+    404: { description: "The execution has no report (yet).", schema: ErrorEnvelopeSchema },
+  },
+};
 
 export function registerGetReport(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/executions/:id/report", async (c) => {
-    const id = c.req.param("id");
+  app.get(honoPath(getReportSpec), async (c) => {
+    const id = pathParam(c, "id");
     if (!v.is(RunIdSchema, id)) {
       return apiError(c, 400, "InvalidExecutionId", "An execution id looks like run-20261124-060000-ab12.");
     }

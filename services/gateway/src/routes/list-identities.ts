@@ -2,9 +2,11 @@
 // The secret's reference (secretRef) never leaves the gateway, even though it is not the secret itself.
 import { RunIdSchema } from "@haymaker/contracts";
 import type { IdentityRecord, Page } from "@haymaker/projections";
+import { IdentityPageSchema } from "@haymaker/projections";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListIdentitiesQuerySchema = v.strictObject({
@@ -20,8 +22,25 @@ export function withoutSecretRef(record: IdentityRecord): IdentitySummary {
   return rest;
 }
 
+export const listIdentitiesSpec: RouteSpec = {
+  method: "get",
+  path: "/api/identities",
+  operationId: "listIdentities",
+  summary: "The agents' identities (never a secret)",
+  tag: "Identities",
+  role: "reader",
+  query: ListIdentitiesQuerySchema,
+  responses: {
+    200: {
+      description:
+        "A page of identities: name, app id, roles and scope, created and deleted. No secret reference.",
+      schema: IdentityPageSchema,
+    },
+  },
+};
+
 export function registerListIdentities(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/identities", async (c) => {
+  app.get(honoPath(listIdentitiesSpec), async (c) => {
     const query = readQuery(c, ListIdentitiesQuerySchema);
     if (!query.ok) return query.response;
     const { executionId, ...rest } = query.value;

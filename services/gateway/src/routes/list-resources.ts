@@ -1,10 +1,11 @@
 // GET /api/resources — the Azure resources agents reported, ordered by run, agent, then ARM id: filter by
 // execution, agent, scenario, status (created, deleted, left) and ARM type.
 import { AgentIdSchema, RunIdSchema, ScenarioIdSchema } from "@haymaker/contracts";
-import { type Page, RESOURCE_STATUSES, type ResourceRecord } from "@haymaker/projections";
+import { type Page, RESOURCE_STATUSES, ResourcePageSchema, type ResourceRecord } from "@haymaker/projections";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListResourcesQuerySchema = v.strictObject({
@@ -24,8 +25,21 @@ export const ListResourcesQuerySchema = v.strictObject({
 export type ListResourcesQuery = v.InferOutput<typeof ListResourcesQuerySchema>;
 export type ListResourcesResponse = Page<ResourceRecord>;
 
+export const listResourcesSpec: RouteSpec = {
+  method: "get",
+  path: "/api/resources",
+  operationId: "listResources",
+  summary: "Resources the agents created",
+  tag: "Resources",
+  role: "reader",
+  query: ListResourcesQuerySchema,
+  responses: {
+    200: { description: "A page of resources; pass continuation for the next.", schema: ResourcePageSchema },
+  },
+};
+
 export function registerListResources(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/resources", async (c) => {
+  app.get(honoPath(listResourcesSpec), async (c) => {
     const query = readQuery(c, ListResourcesQuerySchema);
     if (!query.ok) return query.response;
     const { executionId, ...rest } = query.value;

@@ -2,9 +2,11 @@
 // days (period, default 7d), optionally for one scenario.
 import { ScenarioIdSchema } from "@haymaker/contracts";
 import type { Metrics } from "@haymaker/projections";
+import { MetricsSchema } from "@haymaker/projections";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { readQuery, storeRead } from "./read-query.ts";
 
 export const METRICS_PERIODS = ["7d", "30d", "90d"] as const;
@@ -19,8 +21,24 @@ export const MetricsRequestQuerySchema = v.strictObject({
 export type MetricsRequestQuery = v.InferOutput<typeof MetricsRequestQuerySchema>;
 export type MetricsResponse = Metrics & { period: MetricsPeriod };
 
+export const metricsSpec: RouteSpec = {
+  method: "get",
+  path: "/api/metrics",
+  operationId: "getMetrics",
+  summary: "Outcomes over the last 7, 30 or 90 days",
+  tag: "Metrics",
+  role: "reader",
+  query: MetricsRequestQuerySchema,
+  responses: {
+    200: {
+      description: "Runs, success rate, agents, resources created and left, mean duration; per scenario too.",
+      schema: v.intersect([MetricsSchema, v.object({ period: v.picklist(METRICS_PERIODS) })]),
+    },
+  },
+};
+
 export function registerMetrics(app: Hono, deps: GatewayDeps, now: () => Date = () => new Date()): void {
-  app.get("/api/metrics", async (c) => {
+  app.get(honoPath(metricsSpec), async (c) => {
     const query = readQuery(c, MetricsRequestQuerySchema);
     if (!query.ok) return query.response;
     const { period, scenario } = query.value;

@@ -69,3 +69,14 @@ export function checkAgentId(c: Context, agentId: string): Response | undefined 
     { path: "agentId", reason: "expected an agent id: lowercase letters, digits and hyphens" },
   ]);
 }
+
+/** The path parameters the routes share, as the OpenAPI document describes them. */
+export const pathParams = {
+  executionId: { schema: RunIdSchema, description: "The execution (run) id, e.g. run-20261124-060000-ab12." },
+  agentId: { schema: AgentIdSchema, description: "The agent's id in its execution, e.g. a01." },
+} as const;
+
+/** A path parameter of the route (always present once the route matched). */
+export function pathParam(c: Context, name: string): string {
+  return c.req.param(name) ?? "";
+}

@@ -1,17 +1,42 @@
-// GET /api/scenarios — the catalogue as operators choose from it: id, title, area, company and roles.
+// GET /api/scenarios — the catalogue as operators choose from it: id, title, area, company and roles, and
+// the files that were left out and why.
 import type { Scenario } from "@haymaker/contracts";
 import type { Hono } from "hono";
+import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
+import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 
-export interface ScenarioSummary {
-  id: string;
-  title: string;
-  description: string;
-  technologyArea: string;
-  company: { name: string; industry: string };
-  roles: string[];
-  location: string | undefined;
-}
+export const ScenarioSummarySchema = v.pipe(
+  v.strictObject({
+    id: v.string(),
+    title: v.string(),
+    description: v.string(),
+    technologyArea: v.string(),
+    company: v.strictObject({ name: v.string(), industry: v.string() }),
+    roles: v.array(v.string()),
+    location: v.optional(v.string()),
+  }),
+  v.title("ScenarioSummary"),
+);
+export type ScenarioSummary = v.InferOutput<typeof ScenarioSummarySchema>;
+
+export const ScenarioListSchema = v.strictObject({
+  items: v.array(ScenarioSummarySchema),
+  problems: v.pipe(
+    v.array(v.string()),
+    v.description("Catalogue files that could not be used, each with the reason."),
+  ),
+});
+
+export const listScenariosSpec: RouteSpec = {
+  method: "get",
+  path: "/api/scenarios",
+  operationId: "listScenarios",
+  summary: "The scenario catalogue",
+  tag: "Scenarios",
+  role: "reader",
+  responses: { 200: { description: "Every usable scenario, summarised.", schema: ScenarioListSchema } },
+};
 
 export function summarise(scenario: Scenario): ScenarioSummary {
   return {
@@ -21,12 +46,12 @@ export function summarise(scenario: Scenario): ScenarioSummary {
     technologyArea: scenario.technologyArea,
     company: { name: scenario.company.name, industry: scenario.company.industry },
     roles: [...scenario.roles],
-    location: scenario.location,
+    ...(scenario.location === undefined ? {} : { location: scenario.location }),
   };
 }
 
 export function registerScenarios(app: Hono, deps: GatewayDeps): void {
-  app.get("/api/scenarios", async (c) => {
+  app.get(honoPath(listScenariosSpec), async (c) => {
     const { scenarios, errors } = await deps.catalogue();
     return c.json({
       items: [...scenarios.values()].map(summarise),

@@ -1,0 +1,170 @@
+// Live Server-Sent Event streams read as a client reads them, while events are being projected.
+import { eventNameOf, type HayMakerEvent } from "@haymaker/contracts";
+import { runStory } from "@haymaker/projections/testing";
+import { describe, expect, it } from "vitest";
+import { errorOf, testGateway } from "../testing/test-gateway.ts";
+
+const RUN = "run-20261124-060000-5eed";
+const story = runStory({
+  runId: RUN,
+  requestedAt: "2026-11-24T06:00:00Z",
+  agents: [{ scenarioId: "nsg-rule-tuning" }],
+});
+const step = (name: string): HayMakerEvent => {
+  const event = story.find((e) => e.id.endsWith(`.${name}`));
+  if (event === undefined) throw new Error(`no story step ${name}`);
+  return event;
+};
+const upTo = (name: string) => story.slice(0, story.indexOf(step(name)) + 1);
+
+interface Message {
+  event?: string;
+  id?: string;
+  data?: string;
+  comment?: string;
+}
+
+/** Reads a text/event-stream answer message by message, as EventSource would. */
+function sseReader(response: Response) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  return {
+    async next(timeoutMs = 3000): Promise<Message | undefined> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const message: Message = {};
+          for (const line of block.split("\n")) {
+            if (line.startsWith(":")) message.comment = line.slice(1).trim();
+            const [, field, value] = /^(event|id|data): ?(.*)$/.exec(line) ?? [];
+            if (field) message[field as "event" | "id" | "data"] = value;
+          }
+          if (message.event || message.data || message.comment) return message;
+          continue;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), left)),
+        ]);
+        if (chunk === "timeout") continue;
+        if (chunk.done) return undefined;
+        buffer += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    /** The next message that is not a heartbeat. */
+    async nextEvent(timeoutMs = 3000): Promise<Message | undefined> {
+      for (;;) {
+        const message = await this.next(timeoutMs);
+        if (message?.comment === undefined) return message;
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+async function applyAll(g: Awaited<ReturnType<typeof testGateway>>, events: readonly HayMakerEvent[]) {
+  for (const event of events) await g.projections.apply(event);
+}
+
+describe("GET /api/agents/{id}/logs?follow=true", () => {
+  it("sends the lines so far, each new one as it arrives, heartbeats while quiet, and end when the agent is done", async () => {
+    const g = await testGateway();
+    await applyAll(g, upTo("log-1"));
+    const response = await g.request("GET", `/api/agents/${RUN}.a01/logs?follow=true`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(response.headers.get("etag")).toBeNull();
+    const stream = sseReader(response);
+    const first = await stream.nextEvent();
+    expect(first).toMatchObject({ event: "log", id: "1" });
+    expect(JSON.parse(first?.data ?? "{}")).toMatchObject({ runId: RUN, agentId: "a01", sequence: 1 });
+    // Quiet: a heartbeat comes before anything else.
+    expect((await stream.next())?.comment).toBe("heartbeat");
+    await applyAll(g, [step("storage-created"), step("log-2")]);
+    expect(await stream.nextEvent()).toMatchObject({ event: "log", id: "2" });
+    await applyAll(g, [step("finished")]);
+    const end = await stream.nextEvent();
+    expect(end?.event).toBe("end");
+    expect(JSON.parse(end?.data ?? "{}")).toEqual({ stage: "finished", outcome: "completed" });
+    expect(await stream.next()).toBeUndefined();
+  });
+
+  it("starts from the last `tail` lines, or after the Last-Event-ID a reconnecting client sends", async () => {
+    const g = await testGateway();
+    await applyAll(g, upTo("log-2"));
+    const tail = sseReader(
+      await g.request("GET", `/api/executions/${RUN}/agents/a01/logs?follow=true&tail=1`),
+    );
+    expect(await tail.nextEvent()).toMatchObject({ event: "log", id: "2" });
+    await applyAll(g, [step("finished")]);
+    expect((await tail.nextEvent())?.event).toBe("end");
+
+    const resumed = sseReader(
+      await g.request("GET", `/api/agents/${RUN}.a01/logs?follow=true`, {
+        headers: { "last-event-id": "1" },
+      }),
+    );
+    expect(await resumed.nextEvent()).toMatchObject({ event: "log", id: "2" });
+    expect((await resumed.nextEvent())?.event).toBe("end");
+  });
+
+  it("answers before streaming when the agent is unknown, the key missing or the query bad", async () => {
+    const g = await testGateway();
+    expect((await errorOf(await g.request("GET", `/api/agents/${RUN}.a01/logs?follow=true`), 404)).code).toBe(
+      "AgentNotFound",
+    );
+    expect((await g.request("GET", `/api/agents/${RUN}.a01/logs?follow=true`, { role: "none" })).status).toBe(
+      401,
+    );
+    expect((await errorOf(await g.request("GET", "/api/agents/no-dot/logs?follow=true"), 400)).code).toBe(
+      "InvalidAgentId",
+    );
+  });
+});
+
+describe("GET /api/executions/{id}/events", () => {
+  it("streams the run's events as they are projected, named by type, then end at its final status", async () => {
+    const g = await testGateway();
+    await applyAll(g, upTo("selected"));
+    const stream = sseReader(await g.request("GET", `/api/executions/${RUN}/events`));
+    const seen: Message[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await stream.nextEvent()) as Message);
+    expect(seen.map((m) => m.event)).toEqual(["run.requested", "run.validated", "agent.selected"]);
+    expect(seen.map((m) => m.id)).toEqual(["1", "2", "3"]);
+    expect(JSON.parse(seen[2]?.data ?? "{}")).toMatchObject({
+      id: `${RUN}.a01.selected`,
+      specversion: "1.0",
+    });
+    const rest = story.slice(3);
+    await applyAll(g, rest);
+    const expected = rest.map((e) => eventNameOf(e.type)).filter((name) => name !== "agent.log");
+    const names: string[] = [];
+    for (
+      let message = await stream.nextEvent();
+      message?.event !== "end";
+      message = await stream.nextEvent()
+    ) {
+      names.push(message?.event ?? "closed");
+    }
+    expect(names).toEqual(expected);
+    expect(await stream.next()).toBeUndefined();
+  });
+
+  it("resumes after Last-Event-ID, and answers 404 for an unknown run", async () => {
+    const g = await testGateway();
+    await applyAll(g, story);
+    const stream = sseReader(
+      await g.request("GET", `/api/executions/${RUN}/events`, { headers: { "last-event-id": "13" } }),
+    );
+    expect((await stream.nextEvent())?.id).toBe("14");
+    expect(
+      (await errorOf(await g.request("GET", "/api/executions/run-20990101-000000-0000/events"), 404)).code,
+    ).toBe("ExecutionNotFound");
+  });
+});
