@@ -1,5 +1,6 @@
 // The agent as a process: read its settings, perform its scenario, exit with a code that says how it went
 // (exit-codes.ts). SIGTERM or SIGINT stops deploying or operating at once; cleanup always runs.
+import { withTraceContext } from "@haymaker/cloudevents";
 import { ConfigError, configOrExit } from "@haymaker/config";
 import { createLogger } from "@haymaker/logging";
 import { runAgent } from "./agent.ts";
@@ -35,7 +36,10 @@ export async function main(stop = new AbortController()): Promise<void> {
 
   let exitCode: number;
   try {
-    const result = await runAgent(config, plan, { stop: stop.signal, logger });
+    // The agent's events continue the trace of the deployment that started it (TRACEPARENT, W3C).
+    const result = await withTraceContext({ traceparent: process.env.TRACEPARENT }, () =>
+      runAgent(config, plan, { stop: stop.signal, logger }),
+    );
     exitCode = result.exitCode;
   } catch (error) {
     process.stderr.write(`agent failed: ${redact(String((error as Error)?.message ?? error))}\n`);

@@ -1,6 +1,7 @@
 // The environment an agent starts with: everything it needs to perform its scenario, and nothing of the
 // service that starts it. This is the agent contract's input side (docs/agent-contract.md); the reference
 // agent in services/agent reads exactly these variables.
+import { childTraceparent, currentTraceContext } from "@haymaker/cloudevents";
 import type { EventOf } from "@haymaker/contracts";
 
 /** What every agent gets from deploy's own settings, the same for all agents. */
@@ -28,6 +29,12 @@ export function subscriptionOf(armId: string): string {
   return match[1];
 }
 
+/** TRACEPARENT for the agent: a child of the trace deploy runs in, so the agent's events continue it. */
+function traceEnvironment(): Record<string, string> {
+  const trace = currentTraceContext();
+  return trace === undefined ? {} : { TRACEPARENT: childTraceparent(trace.traceparent) };
+}
+
 export function agentEnvironment(
   provisioned: EventOf<"identity.provisioned">["data"],
   secret: string,
@@ -53,6 +60,7 @@ export function agentEnvironment(
     ...(settings.authorityHost ? { HAYMAKER_AUTHORITY_HOST: settings.authorityHost } : {}),
     ...settings.bus,
     HAYMAKER_LOG_LEVEL: settings.logLevel,
+    ...traceEnvironment(),
     ...(settings.cleanupReserve ? { HAYMAKER_CLEANUP_RESERVE: settings.cleanupReserve } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { UnprocessableEventError } from "@haymaker/bus";
-import { newEvent } from "@haymaker/cloudevents";
+import { newEvent, withTraceContext } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 import { type AgentStatus, ProcessRuntime } from "@haymaker/runtime";
 import { FileSecretStore } from "@haymaker/stores";
@@ -139,6 +139,14 @@ describe("deploy", () => {
     ]) {
       expect(readFileSync(file, "utf8")).not.toContain(SECRET);
     }
+  });
+
+  it("hands the agent a child of the trace it deploys in, so the agent's events continue it", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await withTraceContext({ traceparent }, () => deployAgent(provisioned(), ports));
+    const [record] = await awaitAgentRecords(records, RUN, "a01");
+    expect(record?.env.TRACEPARENT).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(record?.env.TRACEPARENT).not.toBe(traceparent);
   });
 
   it("starts one agent however often the same identity arrives, and publishes the same event again", async () => {
