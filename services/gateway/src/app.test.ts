@@ -6,7 +6,7 @@ import { newEvent } from "@haymaker/cloudevents";
 import { EXAMPLE_DATA, type HayMakerEvent, loadScenarioCatalogue } from "@haymaker/contracts";
 import { SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createGateway } from "./app.ts";
 import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 
@@ -97,6 +97,17 @@ describe("POST /api/execute", () => {
 });
 
 describe("GET /api/executions/{id}", () => {
+  it("quotes the caller's trace id in an error answer", async () => {
+    const g = await gateway();
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const response = await g.app.request("/api/executions/run-20990101-000000-0000", {
+      headers: { ...g.auth(g.reader), traceparent },
+    });
+    expect(response.status).toBe(404);
+    const { error } = (await response.json()) as { error: { traceId: string } };
+    expect(error.traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+  });
+
   it("shows the run and its agents as projected, and 404 for an unknown run", async () => {
     const g = await gateway();
     const runId = "run-20261124-060000-ab12";
@@ -200,5 +211,25 @@ describe("who may call the gateway", () => {
     const reopened = SqliteApiKeyStore.open(directory);
     expect(await reopened.verify(key)).toMatchObject({ name: "first-admin", role: "admin" });
     reopened.close();
+  });
+
+  it("refuses a revoked key at once in the gateway that revoked it, and within seconds in another", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "gateway-keys-"));
+    const gateway = SqliteApiKeyStore.open(directory);
+    const other = SqliteApiKeyStore.open(directory);
+    const { key, record } = await gateway.create("operator", "shared");
+    expect(await gateway.verify(key)).toBeDefined();
+    expect(await other.verify(key)).toBeDefined();
+    expect(await gateway.revoke(record.id)).toBe(true);
+    expect(await gateway.verify(key)).toBeUndefined();
+    // The other process trusts what it verified for a few seconds, then reads the revocation.
+    vi.useFakeTimers({ now: Date.now() + 6_000, toFake: ["Date"] });
+    try {
+      expect(await other.verify(key)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+      gateway.close();
+      other.close();
+    }
   });
 });

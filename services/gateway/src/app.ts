@@ -3,7 +3,6 @@
 import { isTraceparent, newTraceparent, withTraceContext } from "@haymaker/cloudevents";
 import { Hono } from "hono";
 import { requireRole } from "./auth/authenticate.ts";
-import { conditionalReads } from "./conditional-reads.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps, RouteDeps } from "./gateway-deps.ts";
 import { registerOpenApi } from "./openapi/openapi-route.ts";
@@ -39,15 +38,16 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
     reportError: log,
   };
   const app = new Hono();
-  // Every request runs in a trace: the caller's traceparent when it sent a valid one, else a new trace.
-  // The events it causes continue it, and its error answers quote its trace id.
+  // A request that can cause events runs in a trace: the caller's traceparent when it sent a valid one,
+  // else a new trace. The events it causes continue it. Reads cause none, so they skip the cost; their
+  // error answers still quote the caller's trace id (errors.ts).
   app.use("*", (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     const sent = c.req.header("traceparent");
     const traceparent = isTraceparent(sent) ? sent : newTraceparent();
     const tracestate = c.req.header("tracestate");
     return withTraceContext({ traceparent, ...(tracestate === undefined ? {} : { tracestate }) }, next);
   });
-  app.use("/api/*", conditionalReads());
   // Everything under /api but health needs a credential (an API key or an Entra token); each route adds
   // the role it needs on top.
   app.use("/api/*", async (c, next) =>

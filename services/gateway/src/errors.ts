@@ -1,7 +1,7 @@
 // One error envelope for every answer that is not a success (DESIGN.md):
 // { "error": { "code", "message", "details", "traceId" } }. No stack trace ever leaves the gateway.
 import { randomBytes } from "node:crypto";
-import { currentTraceContext, traceIdOf as traceIdFrom } from "@haymaker/cloudevents";
+import { currentTraceContext, isTraceparent, traceIdOf as traceIdFrom } from "@haymaker/cloudevents";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -10,10 +10,15 @@ export interface ErrorDetail {
   reason: string;
 }
 
-/** The trace id of the request: its W3C traceparent's when it sent one (app.ts), else a fresh one. */
-export function requestTraceId(): string {
+/**
+ * The trace id of the request: the trace it runs in (app.ts), else the one its traceparent names, else a
+ * fresh one, so the answer can still be found in the logs.
+ */
+export function requestTraceId(c: Context): string {
   const trace = currentTraceContext();
-  return trace === undefined ? randomBytes(16).toString("hex") : traceIdFrom(trace.traceparent);
+  if (trace !== undefined) return traceIdFrom(trace.traceparent);
+  const sent = c.req.header("traceparent");
+  return isTraceparent(sent) ? traceIdFrom(sent) : randomBytes(16).toString("hex");
 }
 
 export function apiError(
@@ -23,7 +28,7 @@ export function apiError(
   message: string,
   details: ErrorDetail[] = [],
 ): Response {
-  return c.json({ error: { code, message, details, traceId: requestTraceId() } }, status);
+  return c.json({ error: { code, message, details, traceId: requestTraceId(c) } }, status);
 }
 
 /** Reads a JSON body, or answers why it cannot. */

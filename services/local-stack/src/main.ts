@@ -121,7 +121,7 @@ export async function main(): Promise<void> {
   process.stdout.write(
     [
       "HayMaker is running on its embedded defaults.",
-      `  gateway   ${gatewayUrl}  (POST /api/execute, GET /api/executions/{id}, GET /api/scenarios)`,
+      `  gateway   ${gatewayUrl}  (the API; docs at ${gatewayUrl}/docs)`,
       `            admin API key in ${adminKeyFile} (send it as Authorization: Bearer <key>)`,
       `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
       `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,

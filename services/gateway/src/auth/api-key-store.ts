@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 export const ROLES = ["reader", "operator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,12 +34,22 @@ export interface ApiKeyStore {
 }
 
 const KEY = /^hm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+/**
+ * How long a verified key is trusted without reading the store again. A revoke through this gateway takes
+ * effect at once; one made by another process sharing the store, within this time.
+ */
+const VERIFIED_FOR_MS = 5_000;
+const VERIFIED_KEPT = 1_000;
+
 const hash = (secret: string) => createHash("sha256").update(secret).digest();
 
 export const API_KEYS_FILE = "gateway-keys.sqlite";
 
 export class SqliteApiKeyStore implements ApiKeyStore {
   readonly #db: DatabaseSync;
+  #verifyStatement: StatementSync | undefined;
+  /** Keys verified lately (by id and secret hash, never the secret), so each request needs no read. */
+  readonly #verified = new Map<string, { record: ApiKeyRecord; until: number }>();
 
   constructor(location: string) {
     this.#db = new DatabaseSync(location);
@@ -69,11 +79,22 @@ export class SqliteApiKeyStore implements ApiKeyStore {
     const match = KEY.exec(key);
     if (match === null) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
-    const row = this.#db.prepare("SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL").get(id) as
+    const secretHash = hash(secret);
+    const cacheKey = `${id}:${secretHash.toString("base64")}`;
+    const cached = this.#verified.get(cacheKey);
+    if (cached !== undefined && cached.until > Date.now()) return cached.record;
+    this.#verifyStatement ??= this.#db.prepare("SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL");
+    const row = this.#verifyStatement.get(id) as
       | { secret_hash: Uint8Array; role: Role; name: string; created_at: string }
       | undefined;
-    if (row === undefined || !timingSafeEqual(Buffer.from(row.secret_hash), hash(secret))) return undefined;
-    return { id, name: row.name, role: row.role, createdAt: row.created_at };
+    if (row === undefined || !timingSafeEqual(Buffer.from(row.secret_hash), secretHash)) {
+      this.#verified.delete(cacheKey);
+      return undefined;
+    }
+    const record: ApiKeyRecord = { id, name: row.name, role: row.role, createdAt: row.created_at };
+    if (this.#verified.size >= VERIFIED_KEPT) this.#verified.clear();
+    this.#verified.set(cacheKey, { record, until: Date.now() + VERIFIED_FOR_MS });
+    return record;
   }
 
   async list(): Promise<ApiKeyRecord[]> {
@@ -94,6 +115,8 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string): Promise<boolean> {
+    for (const cacheKey of this.#verified.keys())
+      if (cacheKey.startsWith(`${id}:`)) this.#verified.delete(cacheKey);
     const result = this.#db
       .prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
       .run(new Date().toISOString(), id);

@@ -1,8 +1,10 @@
 // GET /api/openapi.json (reader, like every /api route but health) and GET /docs, a page a person reads
 // in a browser: the same document rendered as HTML on the server, so it works offline and loads no script.
+
 import type { Hono } from "hono";
 import * as v from "valibot";
 import packageJson from "../../package.json" with { type: "json" };
+import { readAnswer } from "../read-answer.ts";
 import { renderDocs } from "./docs-page.ts";
 import { openApiDocument } from "./document.ts";
 import { honoPath, type RouteSpec } from "./route-spec.ts";
@@ -29,7 +31,7 @@ export function registerOpenApi(app: Hono, routes: () => readonly RouteSpec[]): 
     document ??= openApiDocument(routes(), packageJson.version);
     return document;
   };
-  app.get(honoPath(openApiSpec), (c) => c.json(built()));
+  app.get(honoPath(openApiSpec), (c) => readAnswer(c, built()));
   let page: string | undefined;
   app.get("/docs", (c) => {
     page ??= renderDocs(built());

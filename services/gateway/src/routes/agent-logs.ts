@@ -11,6 +11,7 @@ import { apiError } from "../errors.ts";
 import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { agentLogSource } from "../streams/follow-agent-logs.ts";
 import { followAsSse, lastEventId } from "../streams/sse-loop.ts";
 import { AgentKeySchema, parseAgentKey } from "./agent-key.ts";
@@ -88,7 +89,7 @@ async function answer(c: Context, deps: RouteDeps, runId: string, agentId: strin
   const { follow, ...read } = query.value;
   if (follow === "true") return followLog(c, deps, runId, agentId, read);
   const page = await storeRead(c, () => deps.projections.agentLogs(runId, agentId, read));
-  return page.ok ? c.json(page.value) : page.response;
+  return page.ok ? readAnswer(c, page.value) : page.response;
 }
 
 async function followLog(

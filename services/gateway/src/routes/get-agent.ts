@@ -6,6 +6,7 @@ import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { AgentKeySchema, parseAgentKey } from "./agent-key.ts";
 import { checkAgentId, checkRunId, pathParam, pathParams, storeRead } from "./read-query.ts";
 
@@ -42,7 +43,7 @@ async function answer(c: Context, deps: GatewayDeps, runId: string, agentId: str
   if (agent.value === undefined) {
     return apiError(c, 404, "AgentNotFound", `No agent ${agentId} is known in execution ${runId}.`);
   }
-  return c.json(agent.value);
+  return readAnswer(c, agent.value);
 }
 
 export function registerGetAgent(app: Hono, deps: GatewayDeps): void {

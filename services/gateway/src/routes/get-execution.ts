@@ -10,6 +10,7 @@ import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { RunReportSchema } from "../openapi/report-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pathParam, pathParams } from "./read-query.ts";
 
 export const getExecutionSpec: RouteSpec = {
@@ -29,7 +30,23 @@ export const getExecutionSpec: RouteSpec = {
   },
 };
 
+/** A run in one of these has its last report written: it will not change, so it is kept in memory. */
+const FINAL = new Set(["rejected", "completed", "failed", "cancelled"]);
+const REPORTS_KEPT = 256;
+
 export function registerGetExecution(app: Hono, deps: GatewayDeps): void {
+  const finalReports = new Map<string, unknown>();
+  const reportOf = async (ref: string | undefined, status: string): Promise<unknown> => {
+    if (ref === undefined) return undefined;
+    const kept = finalReports.get(ref);
+    if (kept !== undefined) return kept;
+    const report = await reportContent(deps, ref);
+    if (report !== undefined && FINAL.has(status)) {
+      if (finalReports.size >= REPORTS_KEPT) finalReports.delete(finalReports.keys().next().value as string);
+      finalReports.set(ref, report);
+    }
+    return report;
+  };
   app.get(honoPath(getExecutionSpec), async (c) => {
     const id = pathParam(c, "id");
     if (!v.is(RunIdSchema, id)) {
@@ -49,12 +66,12 @@ export function registerGetExecution(app: Hono, deps: GatewayDeps): void {
         `No execution ${id} is known (yet: a new one appears within moments).`,
       );
     }
-    return c.json({ ...execution, report: await reportContent(deps, execution.execution.report?.json) });
+    const report = await reportOf(execution.execution.report?.json, execution.execution.status);
+    return readAnswer(c, { ...execution, report });
   });
 }
 
-async function reportContent(deps: GatewayDeps, ref: string | undefined): Promise<unknown> {
-  if (ref === undefined) return undefined;
+async function reportContent(deps: GatewayDeps, ref: string): Promise<unknown> {
   try {
     return JSON.parse(await deps.reports.get(ref));
   } catch (error) {

@@ -9,6 +9,7 @@ import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { RunReportSchema } from "../openapi/report-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswerText } from "../read-answer.ts";
 import { pathParam, pathParams } from "./read-query.ts";
 
 export const getReportSpec: RouteSpec = {
@@ -45,9 +46,7 @@ export function registerGetReport(app: Hono, deps: GatewayDeps): void {
     if (refs === undefined) return apiError(c, 404, "ReportNotFound", `Execution ${id} has no report yet.`);
     try {
       const text = await deps.reports.get(format === "json" ? refs.json : refs.markdown);
-      return format === "json"
-        ? c.body(text, 200, { "content-type": "application/json; charset=utf-8" })
-        : c.body(text, 200, { "content-type": "text/markdown; charset=utf-8" });
+      return readAnswerText(c, text, format === "json" ? "application/json" : "text/markdown");
     } catch (error) {
       if (error instanceof ReportNotFoundError) {
         return apiError(c, 404, "ReportNotFound", `Execution ${id}'s report is not readable here yet.`);

@@ -7,6 +7,7 @@ import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pathParam, storeRead } from "./read-query.ts";
 
 export type GetResourceResponse = ResourceRecord;
@@ -46,6 +47,6 @@ export function registerGetResource(app: Hono, deps: GatewayDeps): void {
       return apiError(c, 404, "ResourceNotFound", "No resource with this id is known.");
     }
     const response: GetResourceResponse = resource.value;
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

@@ -7,6 +7,7 @@ import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pathParam } from "./read-query.ts";
 
 export const getScenarioSpec: RouteSpec = {
@@ -44,6 +45,6 @@ export function registerGetScenario(app: Hono, deps: GatewayDeps): void {
           : `The catalogue has no scenario ${id}; GET /api/scenarios lists them.`,
       );
     }
-    return c.json(scenario);
+    return readAnswer(c, scenario);
   });
 }

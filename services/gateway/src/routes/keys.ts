@@ -9,6 +9,7 @@ import { apiError, jsonBody } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pathParam } from "./read-query.ts";
 
 export const CreateKeySchema = v.strictObject({
@@ -91,7 +92,7 @@ export function registerKeys(app: Hono, deps: GatewayDeps): void {
     return c.json({ ...record, key }, 201, { "cache-control": "no-store" });
   });
 
-  app.get(honoPath(listKeysSpec), admin, async (c) => c.json({ items: await deps.keys.list() }));
+  app.get(honoPath(listKeysSpec), admin, async (c) => readAnswer(c, { items: await deps.keys.list() }));
 
   app.delete(honoPath(revokeKeySpec), admin, async (c) => {
     const id = pathParam(c, "id");

@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListAgentsQuerySchema = v.strictObject({
@@ -46,6 +47,6 @@ export function registerListAgents(app: Hono, deps: GatewayDeps): void {
     );
     if (!page.ok) return page.response;
     const response: ListAgentsResponse = page.value;
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

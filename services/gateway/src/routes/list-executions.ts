@@ -11,6 +11,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListExecutionsQuerySchema = v.strictObject({
@@ -43,6 +44,6 @@ export function registerListExecutions(app: Hono, deps: GatewayDeps): void {
     const page = await storeRead(c, () => deps.projections.listExecutions(query.value));
     if (!page.ok) return page.response;
     const response: ListExecutionsResponse = page.value;
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListIdentitiesQuerySchema = v.strictObject({
@@ -55,6 +56,6 @@ export function registerListIdentities(app: Hono, deps: GatewayDeps): void {
       items: page.value.items.map(withoutSecretRef),
       ...(page.value.continuation === undefined ? {} : { continuation: page.value.continuation }),
     };
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

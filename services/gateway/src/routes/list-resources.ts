@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { pageParams, readQuery, storeRead } from "./read-query.ts";
 
 export const ListResourcesQuerySchema = v.strictObject({
@@ -51,6 +52,6 @@ export function registerListResources(app: Hono, deps: GatewayDeps): void {
     );
     if (!page.ok) return page.response;
     const response: ListResourcesResponse = page.value;
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 import { readQuery, storeRead } from "./read-query.ts";
 
 export const METRICS_PERIODS = ["7d", "30d", "90d"] as const;
@@ -53,6 +54,6 @@ export function registerMetrics(app: Hono, deps: GatewayDeps, now: () => Date = 
     );
     if (!metrics.ok) return metrics.response;
     const response: MetricsResponse = { period, ...metrics.value };
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

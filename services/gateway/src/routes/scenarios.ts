@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 
 export const ScenarioSummarySchema = v.pipe(
   v.strictObject({
@@ -53,7 +54,7 @@ export function summarise(scenario: Scenario): ScenarioSummary {
 export function registerScenarios(app: Hono, deps: GatewayDeps): void {
   app.get(honoPath(listScenariosSpec), async (c) => {
     const { scenarios, errors } = await deps.catalogue();
-    return c.json({
+    return readAnswer(c, {
       items: [...scenarios.values()].map(summarise),
       // An operator should see that a file was left out, not wonder where a scenario went.
       problems: errors.map((e) => e.message),

@@ -13,6 +13,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { GatewayDeps, RouteDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { readAnswer } from "../read-answer.ts";
 
 const ACTIVE: readonly ExecutionStatus[] = ["requested", "validated", "running", "cleaning", "cancelling"];
 const RECENT_MS = 24 * 60 * 60 * 1000;
@@ -108,6 +109,6 @@ export function registerStatus(app: Hono, deps: RouteDeps): void {
         nextRunAt: next === undefined ? null : next.toISOString(),
       },
     };
-    return c.json(response);
+    return readAnswer(c, response);
   });
 }

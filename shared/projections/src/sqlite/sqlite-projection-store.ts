@@ -97,18 +97,21 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async getExecution(runId: string): Promise<ExecutionWithAgents | undefined> {
     checkId("runId", RunIdSchema, runId);
-    return this.#transaction("BEGIN", () => {
-      const execution = this.#statements.body<ExecutionRecord>(
-        "SELECT body FROM executions WHERE run_id = ?",
-        runId,
-      );
-      if (!execution) return undefined;
-      const agents = this.#statements.bodies<AgentRecord>(
-        "SELECT body FROM agents WHERE run_id = ? ORDER BY agent_id",
-        runId,
-      );
-      return { execution, agents };
-    });
+    // One statement sees one snapshot, so the run and its agents agree without a transaction around them:
+    // the gateway asks this on every poll of a run.
+    const rows = this.#statements
+      .get(
+        `SELECT 0 AS part, '' AS agent_id, body FROM executions WHERE run_id = ?
+         UNION ALL SELECT 1, agent_id, body FROM agents WHERE run_id = ?
+         ORDER BY part, agent_id`,
+      )
+      .all(runId, runId);
+    const [first, ...rest] = rows;
+    if (first === undefined || first.part !== 0) return undefined;
+    return {
+      execution: JSON.parse(String(first.body)) as ExecutionRecord,
+      agents: rest.map((row) => JSON.parse(String(row.body)) as AgentRecord),
+    };
   }
 
   async listExecutions(query?: ExecutionQuery): Promise<Page<ExecutionRecord>> {
