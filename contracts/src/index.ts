@@ -2,6 +2,7 @@
 
 export * from "./azure-refs.ts";
 export * from "./cloudevent.ts";
+export * from "./documented-schemas.ts";
 export * from "./errors.ts";
 export * from "./events/agents.ts";
 export { EXAMPLE_DATA } from "./events/examples.ts";

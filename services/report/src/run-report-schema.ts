@@ -8,6 +8,11 @@
 import {
   AGENT_OUTCOMES,
   AgentIdSchema,
+  described,
+  describedCount,
+  describedGuid,
+  describedText,
+  describedTimestamp,
   RUN_PHASES,
   RunIdSchema,
   ScenarioIdSchema,
@@ -16,33 +21,10 @@ import * as v from "valibot";
 import { REPORT_VERSION } from "./run-report.ts";
 
 /** RFC 3339 date-time: timestamps are kept as the events and the Activity Log wrote them. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-function described<TSchema extends v.GenericSchema>(schema: TSchema, description: string) {
-  return v.pipe(schema, v.description(description));
-}
-
-function timestamp(description: string) {
-  return v.pipe(
-    v.string(),
-    v.regex(RFC3339, "expected an RFC 3339 timestamp like 2026-11-24T06:00:00Z"),
-    v.description(`${description} An RFC 3339 timestamp, e.g. 2026-11-24T06:00:00Z.`),
-  );
-}
-
-function text(description: string) {
-  return described(v.string(), description);
-}
-
-function count(description: string) {
-  return v.pipe(
-    v.number(),
-    v.integer("expected a whole number"),
-    v.minValue(0, "expected a count of at least 0"),
-    v.description(description),
-  );
-}
+const timestamp = (description: string) =>
+  describedTimestamp(`${description} An RFC 3339 timestamp, e.g. 2026-11-24T06:00:00Z.`);
+const text = describedText;
+const count = describedCount;
 
 const armId = (description: string) =>
   text(`${description} An Azure Resource Manager id (/subscriptions/<guid>/resourceGroups/<name>/…).`);
@@ -77,7 +59,7 @@ export const AgentReportSchema = v.pipe(
     identity: described(
       v.object({
         displayName: text("The Entra ID application's display name."),
-        appId: v.pipe(v.string(), v.regex(GUID), v.description("The application (client) id.")),
+        appId: describedGuid("The application (client) id."),
         deleted: described(v.boolean(), "Whether cleanup deleted the identity."),
       }),
       "The Entra ID identity the agent acted as.",

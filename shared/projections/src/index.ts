@@ -1,6 +1,7 @@
 // @haymaker/projections: the projections port (executions, agents, resources, identities, logs, metrics)
-// that the projector writes through and the gateway reads through, and its local SQLite adapter. The
-// contract test suite every adapter must pass is in "@haymaker/projections/testing".
+// that the projector writes through and the gateway reads through, its local SQLite adapter and its Cosmos DB
+// adapter, and the schemas of its records. The contract test suite every adapter must pass is in
+// "@haymaker/projections/testing".
 export {
   type CosmosConfig,
   cosmosConfigFromEnv,

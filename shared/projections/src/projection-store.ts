@@ -1,5 +1,5 @@
 // The projections port: the projector writes every event through it, the gateway reads through it.
-// Local adapter: SQLite (node:sqlite). Azure adapter (to come): Cosmos DB, where each record is a document
+// Local adapter: SQLite (node:sqlite). Azure adapter: Cosmos DB (cosmos/), where each record is a document
 // keyed by id in the partition of its run id, reads need no joins, and lists page by continuation token.
 import type { HayMakerEvent } from "@haymaker/contracts";
 import type { Metrics } from "./metrics.ts";

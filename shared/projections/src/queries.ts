@@ -10,6 +10,7 @@ import {
 } from "@haymaker/contracts";
 import * as v from "valibot";
 import { ProjectionQueryError } from "./errors.ts";
+import { instant } from "./projecting/merge.ts";
 import {
   AGENT_PIPELINE_STAGES,
   EXECUTION_STATUSES,
@@ -149,4 +150,27 @@ export function parseQuery<S extends v.GenericSchema>(
   const [issue] = result.issues;
   const field = issue.path?.map((item) => String(item.key)).join(".") || what;
   throw new ProjectionQueryError(field, issue.message);
+}
+
+/** Checks an id a read takes (a run id, an agent id), naming the field when it cannot be one. */
+export function checkId(field: string, schema: typeof RunIdSchema, value: string): void {
+  parseQuery(schema, value, field);
+}
+
+/** A log query, checked: `tail` takes no paging. */
+export function parseLogQuery(query: LogQuery | undefined): v.InferOutput<typeof LogQuerySchema> {
+  const q = parseQuery(LogQuerySchema, query);
+  if (q.tail !== undefined && (q.limit !== undefined || q.continuation !== undefined)) {
+    throw new ProjectionQueryError("tail", "cannot be combined with limit or continuation");
+  }
+  return q;
+}
+
+/** A metrics query, checked, with its period as UTC instants (until defaults to now). */
+export function parseMetricsQuery(query: MetricsQuery) {
+  const q = parseQuery(MetricsQuerySchema, query);
+  const since = instant(q.since);
+  const until = q.until === undefined ? new Date().toISOString() : instant(q.until);
+  if (until < since) throw new ProjectionQueryError("until", "expected an instant after since");
+  return { since, until, scenario: q.scenario };
 }

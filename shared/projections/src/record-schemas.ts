@@ -12,6 +12,11 @@ import {
   AGENT_STAGES,
   AgentIdSchema,
   CloudEventSchema,
+  described,
+  describedCount,
+  describedGuid,
+  describedText,
+  describedTimestamp,
   EVENT_TYPES,
   LOG_LEVELS,
   RUN_PHASES,
@@ -31,13 +36,6 @@ import {
 
 /** What `new Date(...).toISOString()` writes: the store normalises every instant it keeps to this. */
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** RFC 3339 date-time, as a CloudEvent's time may be written (the calendar check stays in contracts). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-function described<TSchema extends v.GenericSchema>(schema: TSchema, description: string) {
-  return v.pipe(schema, v.description(description));
-}
 
 function instant(description: string) {
   return v.pipe(
@@ -47,18 +45,8 @@ function instant(description: string) {
   );
 }
 
-function text(description: string) {
-  return described(v.string(), description);
-}
-
-function count(description: string) {
-  return v.pipe(
-    v.number(),
-    v.integer("expected a whole number"),
-    v.minValue(0, "expected a count of at least 0"),
-    v.description(description),
-  );
-}
+const text = describedText;
+const count = describedCount;
 
 /** 1, 2, 3…: sequence numbers, check numbers, steps. */
 function ordinal(description: string) {
@@ -85,7 +73,7 @@ const scenarioId = () =>
   described(ScenarioIdSchema, "The scenario the agent performs, e.g. storage-blob-lifecycle.");
 const armId = (description: string) =>
   text(`${description} An Azure Resource Manager id (/subscriptions/<guid>/resourceGroups/<name>/…).`);
-const guid = (description: string) => v.pipe(v.string(), v.regex(GUID), v.description(description));
+const guid = describedGuid;
 const tags = () =>
   described(
     v.record(v.string(), v.string()),
@@ -400,11 +388,7 @@ export const CloudEventRecordSchema = v.pipe(
     source: described(source, "The service that sent it: /haymaker/<service>."),
     type: picklist(EVENT_TYPES, "The event type: com.haymaker.<noun>.<verb>.v<n>."),
     subject: v.optional(described(v.unwrap(subject), "runs/<runId> or runs/<runId>/agents/<agentId>.")),
-    time: v.pipe(
-      v.string(),
-      v.regex(RFC3339, "expected an RFC 3339 timestamp like 2026-11-24T06:00:00Z"),
-      v.description("When it happened, as its sender wrote it: an RFC 3339 timestamp."),
-    ),
+    time: describedTimestamp("When it happened, as its sender wrote it: an RFC 3339 timestamp."),
     datacontenttype: described(datacontenttype, "Always application/json."),
     data: described(
       v.record(v.string(), v.unknown()),

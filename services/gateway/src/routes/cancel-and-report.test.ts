@@ -1,48 +1,15 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { newEvent } from "@haymaker/cloudevents";
-import { EXAMPLE_DATA, type HayMakerEvent, loadScenarioCatalogue } from "@haymaker/contracts";
-import { SqliteProjectionStore } from "@haymaker/projections";
-import { FileReportStore } from "@haymaker/stores";
+import { EXAMPLE_DATA, type HayMakerEvent } from "@haymaker/contracts";
 import { describe, expect, it } from "vitest";
-import { createGateway } from "../app.ts";
-import { SqliteApiKeyStore } from "../auth/api-key-store.ts";
+import { testGateway } from "../testing/test-gateway.ts";
 
-const SCENARIOS = fileURLToPath(new URL("../../../../scenarios", import.meta.url));
 const RUN = "run-20261124-060000-ab12";
 
 async function gateway() {
-  const published: HayMakerEvent[] = [];
-  const keys = new SqliteApiKeyStore(":memory:");
-  const operator = (await keys.create("operator", "an-operator")).key;
-  const reader = (await keys.create("reader", "a-reader")).key;
-  const projections = SqliteProjectionStore.inMemory();
-  const reports = new FileReportStore(mkdtempSync(join(tmpdir(), "gateway-report-")));
-  const app = createGateway(
-    {
-      publish: async (event) => void published.push(event),
-      catalogue: () => loadScenarioCatalogue(SCENARIOS),
-      projections,
-      reports,
-      keys,
-      executeLimitPerMinute: 10,
-    },
-    () => {},
-  );
-  const call = (method: string, path: string, key?: string, body?: unknown) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const g = await testGateway();
   const project = (type: Parameters<typeof newEvent>[0], data: unknown) =>
-    projections.apply(newEvent(type, { source: "/haymaker/test", data } as never) as HayMakerEvent);
-  return { call, operator, reader, published, project, reports };
+    g.projections.apply(newEvent(type, { source: "/haymaker/test", data } as never) as HayMakerEvent);
+  return { ...g, operator: g.key.operator, reader: g.key.reader, project };
 }
 
 describe("POST /api/executions/{id}/cancel", () => {
@@ -57,7 +24,7 @@ describe("POST /api/executions/{id}/cancel", () => {
     expect(g.published).toHaveLength(1);
     expect(g.published[0]).toMatchObject({
       type: "com.haymaker.run.cancel.requested.v1",
-      data: { runId: RUN, requestedBy: "api-key:an-operator", reason: "change freeze" },
+      data: { runId: RUN, requestedBy: "api-key:test-operator", reason: "change freeze" },
     });
     expect((await g.call("POST", `/api/executions/${RUN}/cancel`, g.operator)).status).toBe(202);
   });

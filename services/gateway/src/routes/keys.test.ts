@@ -1,41 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { loadScenarioCatalogue } from "@haymaker/contracts";
-import { SqliteProjectionStore } from "@haymaker/projections";
-import { FileReportStore } from "@haymaker/stores";
 import { describe, expect, it } from "vitest";
-import { createGateway } from "../app.ts";
-import { SqliteApiKeyStore } from "../auth/api-key-store.ts";
-
-const SCENARIOS = fileURLToPath(new URL("../../../../scenarios", import.meta.url));
+import { testGateway } from "../testing/test-gateway.ts";
 
 async function gateway() {
-  const keys = new SqliteApiKeyStore(":memory:");
-  const admin = (await keys.create("admin", "first-admin")).key;
-  const operator = (await keys.create("operator", "an-operator")).key;
-  const app = createGateway(
-    {
-      publish: async () => {},
-      catalogue: () => loadScenarioCatalogue(SCENARIOS),
-      projections: SqliteProjectionStore.inMemory(),
-      reports: new FileReportStore(mkdtempSync(join(tmpdir(), "gateway-keys-"))),
-      keys,
-      executeLimitPerMinute: 10,
-    },
-    () => {},
-  );
-  const call = (method: string, path: string, key?: string, body?: unknown) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  return { call, admin, operator };
+  const g = await testGateway();
+  return { call: g.call, admin: g.key.admin, operator: g.key.operator };
 }
 
 describe("/api/keys", () => {

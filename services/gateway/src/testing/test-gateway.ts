@@ -55,7 +55,17 @@ export async function testGateway(options: Partial<GatewayDeps> = {}) {
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   };
-  return { app, published, errors, projections, reports, keys, key, request };
+  /** The same with a key given as is (or none). */
+  const call = (method: string, path: string, key?: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  return { app, published, errors, projections, reports, keys, key, request, call };
 }
 
 export type TestGateway = Awaited<ReturnType<typeof testGateway>>;

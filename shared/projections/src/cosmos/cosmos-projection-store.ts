@@ -5,7 +5,6 @@ import { type Container, CosmosClient, type CosmosClientOptions } from "@azure/c
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { AgentIdSchema, type HayMakerEvent, parseEvent, RunIdSchema } from "@haymaker/contracts";
 import * as v from "valibot";
-import { ProjectionQueryError } from "../errors.ts";
 import { computeMetrics, type Metrics } from "../metrics.ts";
 import { instant } from "../projecting/merge.ts";
 import { resourceRecordId } from "../projecting/resource-ids.ts";
@@ -13,6 +12,7 @@ import type { ApplyResult, ProjectionStore } from "../projection-store.ts";
 import {
   type AgentQuery,
   AgentQuerySchema,
+  checkId,
   DEFAULT_LOG_PAGE_SIZE,
   DEFAULT_PAGE_SIZE,
   type ExecutionQuery,
@@ -21,10 +21,10 @@ import {
   IdentityQuerySchema,
   type LogPage,
   type LogQuery,
-  LogQuerySchema,
   type MetricsQuery,
-  MetricsQuerySchema,
   type Page,
+  parseLogQuery,
+  parseMetricsQuery,
   parseQuery,
   ResourceLookupSchema,
   type ResourceQuery,
@@ -217,10 +217,7 @@ export class CosmosProjectionStore implements ProjectionStore {
   async agentLogs(runId: string, agentId: string, query?: LogQuery): Promise<LogPage> {
     checkId("runId", RunIdSchema, runId);
     checkId("agentId", AgentIdSchema, agentId);
-    const q = parseQuery(LogQuerySchema, query);
-    if (q.tail !== undefined && (q.limit !== undefined || q.continuation !== undefined)) {
-      throw new ProjectionQueryError("tail", "cannot be combined with limit or continuation");
-    }
+    const q = parseLogQuery(query);
     // The agent's line count is the newest line's sequence number. Read first, and only lines up to it
     // listed, so that a line arriving meanwhile is neither shown twice nor skipped by a follower.
     const agent = await this.#pointRead<AgentRecord>(runId, agentDocumentId(agentId));
@@ -337,10 +334,8 @@ export class CosmosProjectionStore implements ProjectionStore {
    * sums in code: the emulator has no GROUP BY, and every adapter sums with the same function.
    */
   async metrics(query: MetricsQuery): Promise<Metrics> {
-    const q = parseQuery(MetricsQuerySchema, query);
-    const since = instant(q.since);
-    const until = q.until === undefined ? new Date().toISOString() : instant(q.until);
-    if (until < since) throw new ProjectionQueryError("until", "expected an instant after since");
+    const q = parseMetricsQuery(query);
+    const { since, until } = q;
     const inPeriod = whereKind("execution").and("c.sortAt >= ? AND c.sortAt < ?", since, until);
     if (q.scenario) inPeriod.and("ARRAY_CONTAINS(c.scenarioIds, ?)", q.scenario);
     const executions = await queryAll<ExecutionRecord>(this.#container, inPeriod.query("VALUE c.record"));
@@ -379,8 +374,4 @@ export class CosmosProjectionStore implements ProjectionStore {
 /** Orders ids as the other adapters do (by code unit), not by locale. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function checkId(field: string, schema: typeof RunIdSchema, value: string): void {
-  parseQuery(schema, value, field);
 }

@@ -4,7 +4,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { AgentIdSchema, type HayMakerEvent, parseEvent, RunIdSchema } from "@haymaker/contracts";
-import { ProjectionQueryError } from "../errors.ts";
 import { computeMetrics, type Metrics } from "../metrics.ts";
 import { instant } from "../projecting/merge.ts";
 import { projectEvent } from "../projecting/project-event.ts";
@@ -15,6 +14,7 @@ import type { ApplyResult, ProjectionStore } from "../projection-store.ts";
 import {
   type AgentQuery,
   AgentQuerySchema,
+  checkId,
   DEFAULT_LOG_PAGE_SIZE,
   DEFAULT_PAGE_SIZE,
   type ExecutionQuery,
@@ -23,10 +23,10 @@ import {
   IdentityQuerySchema,
   type LogPage,
   type LogQuery,
-  LogQuerySchema,
   type MetricsQuery,
-  MetricsQuerySchema,
   type Page,
+  parseLogQuery,
+  parseMetricsQuery,
   parseQuery,
   ResourceLookupSchema,
   type ResourceQuery,
@@ -166,10 +166,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   async agentLogs(runId: string, agentId: string, query?: LogQuery): Promise<LogPage> {
     checkId("runId", RunIdSchema, runId);
     checkId("agentId", AgentIdSchema, agentId);
-    const q = parseQuery(LogQuerySchema, query);
-    if (q.tail !== undefined && (q.limit !== undefined || q.continuation !== undefined)) {
-      throw new ProjectionQueryError("tail", "cannot be combined with limit or continuation");
-    }
+    const q = parseLogQuery(query);
     const filters = [filter("run_id = ? AND agent_id = ?", runId, agentId)];
     if (q.since) filters.push(filter("at >= ?", instant(q.since)));
     if (q.afterSequence !== undefined) filters.push(filter("sequence > ?", q.afterSequence));
@@ -266,10 +263,8 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   async metrics(query: MetricsQuery): Promise<Metrics> {
-    const q = parseQuery(MetricsQuerySchema, query);
-    const since = instant(q.since);
-    const until = q.until === undefined ? new Date().toISOString() : instant(q.until);
-    if (until < since) throw new ProjectionQueryError("until", "expected an instant after since");
+    const q = parseMetricsQuery(query);
+    const { since, until } = q;
     const inPeriod = [filter("sort_at >= ? AND sort_at < ?", since, until)];
     if (q.scenario) inPeriod.push(scenarioFilter(q.scenario));
     const where = whereClause(inPeriod);
@@ -328,8 +323,4 @@ function scenarioFilter(scenario: string): Filter {
     "EXISTS (SELECT 1 FROM json_each(executions.body, '$.scenarioIds') WHERE value = ?)",
     scenario,
   );
-}
-
-function checkId(field: string, schema: typeof RunIdSchema, value: string): void {
-  parseQuery(schema, value, field);
 }
