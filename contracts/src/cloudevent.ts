@@ -72,6 +72,7 @@ export const CloudEventSchema = v.object({
       v.maxValue(1000, "expected at most 1000 replays"),
     ),
   ),
+  replayof: v.optional(token("the id of the dead-lettered event this edited copy replaces", 128)),
 });
 
 /** A CloudEvent as HayMaker sends it; `TType`/`TData` narrow it to one event type. */
@@ -96,6 +97,8 @@ export interface CloudEvent<TType extends string = string, TData = Record<string
   tracestate?: string;
   /** How many times an operator has replayed this event from a dead-letter queue. */
   replaycount?: number;
+  /** On an edited copy an operator sent in place of a dead-lettered event: that event's id. */
+  replayof?: string;
 }
 
 /** The envelope's attribute names: the CloudEvents core attributes plus our extensions. */

@@ -15,3 +15,4 @@ export {
   traceIdOf,
   withTraceContext,
 } from "./trace-context.ts";
+export { propertyName } from "./property-names.ts";

@@ -379,7 +379,7 @@ export const LogRecordSchema = v.pipe(
 // The envelope's attributes keep the contracts' own schemas (they convert as they are); only `time`
 // (checked with code) and `data` (one shape per event type) are described here.
 const { specversion, id, source, subject, datacontenttype, correlationid } = CloudEventSchema.entries;
-const { causationid, traceparent, tracestate, replaycount } = CloudEventSchema.entries;
+const { causationid, traceparent, tracestate, replaycount, replayof } = CloudEventSchema.entries;
 
 export const CloudEventRecordSchema = v.pipe(
   v.object({
@@ -403,6 +403,9 @@ export const CloudEventRecordSchema = v.pipe(
     tracestate: v.optional(described(v.unwrap(tracestate), "W3C trace state.")),
     replaycount: v.optional(
       described(v.unwrap(replaycount), "How many times an operator replayed it from a dead-letter queue."),
+    ),
+    replayof: v.optional(
+      described(v.unwrap(replayof), "On an operator's edited copy: the id of the dead-lettered event it replaces."),
     ),
   }),
   v.title("CloudEvent"),

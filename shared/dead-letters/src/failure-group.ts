@@ -1,0 +1,17 @@
+// A failure signature, as operators group failures: the subscription that failed, the reason code and the
+// cause. Dead letters with the same signature failed the same way, so one fix and one replay serve them all.
+import { createHash } from "node:crypto";
+
+export interface FailureSignature {
+  subscription: string;
+  reason: string;
+  description: string;
+}
+
+/** A short, stable id of the signature: "g-" and 12 hex digits. */
+export function failureGroupOf(signature: FailureSignature): string {
+  const digest = createHash("sha256")
+    .update(`${signature.subscription}\u0000${signature.reason}\u0000${signature.description}`)
+    .digest("hex");
+  return `g-${digest.slice(0, 12)}`;
+}
