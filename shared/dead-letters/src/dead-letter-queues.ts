@@ -6,6 +6,7 @@ import type {
   ServiceBusMessage,
   ServiceBusReceivedMessage,
   ServiceBusReceiver,
+  ServiceBusSender,
 } from "@azure/service-bus";
 import { propertyName } from "@haymaker/cloudevents";
 import { AMQP_LEGACY_PROPERTY_PREFIX } from "@haymaker/contracts";
@@ -137,24 +138,34 @@ export class DeadLetterQueues {
    * only once the send succeeded: a crash in between can deliver an event twice, never lose one.
    */
   async replay(filter: DeadLetterFilter, ids: ReadonlySet<string> | undefined, options: WorkOptions = {}) {
-    return this.#work(filter, ids, options, async (entity, receiver, messages) => {
-      const sender = this.#client.createSender(entity.topic);
-      try {
+    const senders = new Map<string, ServiceBusSender>();
+    const senderFor = (topic: string) => {
+      let sender = senders.get(topic);
+      if (sender === undefined) {
+        sender = this.#client.createSender(topic);
+        senders.set(topic, sender);
+      }
+      return sender;
+    };
+    try {
+      return await this.#work(filter, ids, options, async (entity, receiver, messages) => {
+        const sender = senderFor(entity.topic);
         let batch = await sender.createMessageBatch();
         for (const message of messages) {
           const copy = replayCopy(message);
           if (batch.tryAddMessage(copy)) continue;
           await sender.sendMessages(batch);
           batch = await sender.createMessageBatch();
-          if (!batch.tryAddMessage(copy))
+          if (!batch.tryAddMessage(copy)) {
             throw new Error(`message ${String(message.sequenceNumber)} is too large to send`);
+          }
         }
         if (batch.count > 0) await sender.sendMessages(batch);
-      } finally {
-        await sender.close();
-      }
-      await Promise.all(messages.map((message) => receiver.completeMessage(message)));
-    });
+        await Promise.all(messages.map((message) => receiver.completeMessage(message)));
+      });
+    } finally {
+      await Promise.all([...senders.values()].map((sender) => sender.close()));
+    }
   }
 
   /** Deletes each matching dead letter for good. */
@@ -216,6 +227,11 @@ export class DeadLetterQueues {
     for (const entity of entities) {
       if (options.signal?.aborted || wanted?.size === 0) break;
       const receiver = this.#receiver(entity);
+      // A peek answers at once; an empty queue would otherwise cost a receive's whole wait.
+      if ((await receiver.peekMessages(1, { fromSequenceNumber: Long.ZERO })).length === 0) {
+        await receiver.close();
+        continue;
+      }
       const held: ServiceBusReceivedMessage[] = [];
       const seen = new Set<string>();
       try {

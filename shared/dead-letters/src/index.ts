@@ -13,6 +13,14 @@ export {
 } from "./dead-letter-queues.ts";
 export { failureGroupOf } from "./failure-group.ts";
 export {
+  type OperationKind,
+  type OperationStatus,
+  REPLAYS_FILE,
+  type ReplayOperation,
+  ReplayOperations,
+  type StartRequest,
+} from "./replay-operations.ts";
+export {
   type DeadLetterFilter,
   DeadLetterFilterSchema,
   type DeadLetterSelection,

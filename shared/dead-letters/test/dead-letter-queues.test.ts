@@ -1,13 +1,16 @@
 // The dead-letter queues of HayMaker's own topology on the embedded broker, through the SDK: messages are
 // dead-lettered the way the bus library does it, then listed, grouped, replayed, purged — and left alone
 // when not chosen.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { EventPublisher } from "@haymaker/bus";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA, topology } from "@haymaker/contracts";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DeadLetterQueues, type Entity } from "../src/index.ts";
+import { DeadLetterQueues, type Entity, ReplayOperations } from "../src/index.ts";
 
 const ENTITIES: Entity[] = topology.topics.flatMap((topic) =>
   topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
@@ -63,14 +66,16 @@ describe("dead-letter queues", () => {
     while (left > 0) {
       const batch = await receiver.receiveMessages(Math.min(left, 250), { maxWaitTimeInMs: 2000 });
       if (batch.length === 0) throw new Error(`only ${events.length - left} of ${events.length} arrived`);
-      for (const message of batch) {
-        const event = decodeEvent(message) as EventOf<"agent.selected">;
-        await receiver.deadLetterMessage(message, {
-          deadLetterReason: reason,
-          deadLetterErrorDescription:
-            description ?? `UnknownScenarioError: no scenario ${event.data.scenarioId} in the catalogue`,
-        });
-      }
+      await Promise.all(
+        batch.map((message) => {
+          const event = decodeEvent(message) as EventOf<"agent.selected">;
+          return receiver.deadLetterMessage(message, {
+            deadLetterReason: reason,
+            deadLetterErrorDescription:
+              description ?? `UnknownScenarioError: no scenario ${event.data.scenarioId} in the catalogue`,
+          });
+        }),
+      );
       left -= batch.length;
     }
     await receiver.close();
@@ -183,5 +188,86 @@ describe("dead-letter queues", () => {
     expect(purged.done).toBe(350);
     expect(await queues.counts()).toEqual([]);
     expect(await delivered()).toEqual([]);
+  });
+
+  describe("replay operations", () => {
+    it("replays 1,000 dead letters in the background, progress readable as it goes", async () => {
+      await deadLetter(Array.from({ length: 1000 }, (_, i) => selected(`run-op-${i}`)));
+      const operations = ReplayOperations.inMemory(queues);
+      const group = (await queues.list())[0]?.group ?? "";
+      const started = await operations.start({
+        kind: "replay",
+        selection: { group },
+        requestedBy: "api-key:test",
+        name: "bulk",
+      });
+      expect(started).toMatchObject({
+        status: "running",
+        total: 1000,
+        replayed: 0,
+        remaining: 1000,
+        name: "bulk",
+      });
+      await operations.idle();
+      expect(operations.get(started.id)).toMatchObject({
+        status: "completed",
+        replayed: 1000,
+        failed: 0,
+        remaining: 0,
+      });
+      expect(operations.get(started.id)?.finishedAt).toBeDefined();
+      expect(await delivered()).toHaveLength(1000);
+      expect(await queues.counts()).toEqual([]);
+      expect(operations.list().map((o) => o.id)).toEqual([started.id]);
+      await operations.close();
+    });
+
+    it("aborts half way, leaving the rest in the queue untouched; a restart marks what was running interrupted", async () => {
+      await deadLetter(Array.from({ length: 1000 }, (_, i) => selected(`run-ab-${i}`)));
+      const directory = mkdtempSync(join(tmpdir(), "replays-"));
+      const operations = ReplayOperations.open(directory, queues);
+      const started = await operations.start({
+        kind: "replay",
+        selection: { filter: { reason: "UnknownScenario" } },
+        requestedBy: "api-key:test",
+      });
+      // A second process opening the same file while it runs sees it as interrupted (its owner is gone).
+      const restarted = ReplayOperations.open(directory, queues);
+      expect(restarted.get(started.id)?.status).toBe("interrupted");
+      while ((operations.get(started.id)?.replayed ?? 0) < 250) await new Promise((r) => setTimeout(r, 5));
+      const aborted = await operations.abort(started.id);
+      expect(aborted?.status).toBe("aborted");
+      const replayed = aborted?.replayed ?? -1;
+      expect(replayed).toBeGreaterThanOrEqual(250);
+      expect(replayed).toBeLessThan(1000);
+      expect(await delivered()).toHaveLength(replayed);
+      const left = await queues.list();
+      expect(left).toHaveLength(1000 - replayed);
+      expect(left.every((l) => l.replayCount === 0)).toBe(true);
+      expect(await operations.abort("rpl-none")).toBeUndefined();
+      await operations.close();
+      await restarted.close();
+    });
+
+    it("purges as an operation", async () => {
+      await deadLetter([selected("run-pg-1"), selected("run-pg-2")]);
+      const operations = ReplayOperations.inMemory(queues);
+      const [one] = await queues.list({ runId: "run-pg-1" });
+      const started = await operations.start({
+        kind: "purge",
+        selection: { ids: [one?.id ?? ""] },
+        requestedBy: "api-key:admin",
+      });
+      await operations.idle();
+      expect(operations.get(started.id)).toMatchObject({
+        kind: "purge",
+        status: "completed",
+        total: 1,
+        replayed: 1,
+      });
+      expect((await queues.list()).map((l) => l.runId)).toEqual(["run-pg-2"]);
+      expect(await delivered()).toEqual([]);
+      await operations.close();
+    });
   });
 });
