@@ -23,6 +23,8 @@ const GatewayEnv = v.object({
     ),
     "10",
   ),
+  /** Edit-and-retry of dead letters (admin): off unless turned on. */
+  HAYMAKER_DLQ_EDIT: v.optional(v.picklist(["on", "off"], 'must be "on" or "off"'), "off"),
   /** The scheduler's schedule, so /api/status can say when the next run is due. */
   HAYMAKER_SCHEDULE: scheduleFromEnv,
 });
@@ -36,6 +38,7 @@ export interface GatewayConfig {
   executeLimitPerMinute: number;
   /** A cron expression (UTC) or "off". */
   schedule: string;
+  deadLetterEdit: boolean;
   bus: BusConnection;
   /** Set when the gateway also accepts Entra ID access tokens (HAYMAKER_ENTRA_*). */
   entra?: EntraSettings;
@@ -56,6 +59,7 @@ export function gatewayConfig(env: Record<string, string | undefined> = process.
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
     executeLimitPerMinute: parsed.HAYMAKER_EXECUTE_LIMIT,
     schedule: parsed.HAYMAKER_SCHEDULE,
+    deadLetterEdit: parsed.HAYMAKER_DLQ_EDIT === "on",
     bus,
     ...(entra === undefined ? {} : { entra }),
   };

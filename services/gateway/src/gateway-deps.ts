@@ -4,6 +4,7 @@ import type { ProjectionStore } from "@haymaker/projections";
 import type { ReportStore } from "@haymaker/stores";
 import type { ApiKeyStore } from "./auth/api-key-store.ts";
 import type { EntraTokenVerifier } from "./auth/entra-tokens.ts";
+import type { DeadLetterAccess } from "./routes/dead-letter-access.ts";
 import type { DependencyCheck } from "./routes/health.ts";
 import type { StreamSettings } from "./streams/sse-loop.ts";
 
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   schedule?: string;
   /** What /api/health checks besides projections, catalogue and keys (e.g. the bus). */
   checks?: DependencyCheck[];
+  /** Dead-letter queues and replay operations; absent when the gateway has no bus (the routes answer 503). */
+  deadLetters?: DeadLetterAccess;
   /** How streams (Server-Sent Events) poll the projections and keep idle connections open. */
   streams?: StreamSettings;
 }

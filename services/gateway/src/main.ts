@@ -1,9 +1,11 @@
 // The gateway as a running service: the HTTP API on loopback, writing requests onto the bus and reading
 // the projections the projector keeps. Stops cleanly on SIGTERM/SIGINT.
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
+import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor, topology } from "@haymaker/contracts";
+import { DeadLetterQueues, ReplayOperations } from "@haymaker/dead-letters";
 import { createLogger } from "@haymaker/logging";
 import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
@@ -12,6 +14,13 @@ import { createGateway } from "./app.ts";
 import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
 import { gatewayConfig } from "./config.ts";
+
+/** Every subscription of HayMaker's topology: each has a dead-letter queue. */
+function deadLetterEntities() {
+  return topology.topics.flatMap((topic) =>
+    topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
+  );
+}
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
 const CATALOGUE_TTL_MS = 5_000;
@@ -24,6 +33,8 @@ export async function main(): Promise<void> {
   const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "gateway"));
   const projections = await openProjectionStore(cosmos, config.dataDirectory);
   const keys = SqliteApiKeyStore.open(config.dataDirectory);
+  const queues = new DeadLetterQueues(client, deadLetterEntities());
+  const operations = ReplayOperations.open(config.dataDirectory, queues);
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(
     {
@@ -46,6 +57,7 @@ export async function main(): Promise<void> {
           }),
       executeLimitPerMinute: config.executeLimitPerMinute,
       schedule: config.schedule,
+      deadLetters: { queues, operations, editEnabled: config.deadLetterEdit },
       checks: [{ name: "bus", check: async () => void (await publisher.probe(topicFor("run.requested"))) }],
     },
     (error, path) => logger.error({ err: error, path }, "request failed"),
@@ -62,7 +74,13 @@ export async function main(): Promise<void> {
     process.exit(1);
   });
   const stop = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Requests in flight may finish; open streams (SSE) would hold the close forever, so they are cut
+    // after a moment: clients reconnect with Last-Event-ID.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const cut = setTimeout(() => (server as Server).closeAllConnections(), 2_000);
+    await closed;
+    clearTimeout(cut);
+    await operations.close();
     await publisher.close();
     await client.close();
     await projections.close();

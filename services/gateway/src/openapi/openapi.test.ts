@@ -45,8 +45,21 @@ const EXAMPLES: Record<string, { path: string; body?: unknown; status: number }>
   listKeys: { path: "/api/keys", status: 200 },
   getOpenApiDocument: { path: "/api/openapi.json", status: 200 },
 };
-/** Streams and deletions, tested on their own (streams.test.ts, keys.test.ts). */
-const NOT_HERE = new Set(["streamExecutionEvents", "revokeKey"]);
+/** Streams, deletions and dead letters, tested on their own. */
+const NOT_HERE = new Set([
+  "streamExecutionEvents",
+  "revokeKey",
+  // Over a real broker's dead-letter queues: routes/dead-letters.test.ts.
+  "listDeadLetters",
+  "listDeadLetterGroups",
+  "getDeadLetter",
+  "replayDeadLetters",
+  "purgeDeadLetters",
+  "editAndRetryDeadLetter",
+  "listReplays",
+  "getReplay",
+  "abortReplay",
+]);
 
 async function populated() {
   const g = await testGateway();

@@ -8,6 +8,8 @@ import * as v from "valibot";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
+import { deadLetterCounts } from "./dead-letter-access.ts";
+import { DeadLetterCountsSchema } from "./dead-letter-schemas.ts";
 import { readQuery, storeRead } from "./read-query.ts";
 
 export const METRICS_PERIODS = ["7d", "30d", "90d"] as const;
@@ -20,7 +22,11 @@ export const MetricsRequestQuerySchema = v.strictObject({
   scenario: v.optional(ScenarioIdSchema),
 });
 export type MetricsRequestQuery = v.InferOutput<typeof MetricsRequestQuerySchema>;
-export type MetricsResponse = Metrics & { period: MetricsPeriod };
+export type MetricsResponse = Metrics & {
+  period: MetricsPeriod;
+  /** Dead letters per subscription now (not over the period: a dead-letter queue has no history). */
+  deadLetters?: Array<{ topic: string; subscription: string; count: number }>;
+};
 
 export const metricsSpec: RouteSpec = {
   method: "get",
@@ -33,7 +39,10 @@ export const metricsSpec: RouteSpec = {
   responses: {
     200: {
       description: "Runs, success rate, agents, resources created and left, mean duration; per scenario too.",
-      schema: v.intersect([MetricsSchema, v.object({ period: v.picklist(METRICS_PERIODS) })]),
+      schema: v.intersect([
+        MetricsSchema,
+        v.object({ period: v.picklist(METRICS_PERIODS), deadLetters: v.optional(DeadLetterCountsSchema) }),
+      ]),
     },
   },
 };
@@ -53,7 +62,12 @@ export function registerMetrics(app: Hono, deps: GatewayDeps, now: () => Date = 
       }),
     );
     if (!metrics.ok) return metrics.response;
-    const response: MetricsResponse = { period, ...metrics.value };
+    const deadLetters = deps.deadLetters === undefined ? undefined : await deadLetterCounts(deps.deadLetters);
+    const response: MetricsResponse = {
+      period,
+      ...metrics.value,
+      ...(deadLetters === undefined ? {} : { deadLetters }),
+    };
     return readAnswer(c, response);
   });
 }

@@ -14,6 +14,8 @@ import * as v from "valibot";
 import type { GatewayDeps, RouteDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
+import { deadLetterCounts } from "./dead-letter-access.ts";
+import { DeadLetterCountsSchema } from "./dead-letter-schemas.ts";
 
 const ACTIVE: readonly ExecutionStatus[] = ["requested", "validated", "running", "cleaning", "cancelling"];
 const RECENT_MS = 24 * 60 * 60 * 1000;
@@ -39,6 +41,7 @@ export const StatusResponseSchema = v.strictObject({
     cancelled: count,
     rejected: count,
   }),
+  deadLetters: v.optional(DeadLetterCountsSchema),
   schedule: v.strictObject({
     cron: v.pipe(
       v.nullable(v.string()),
@@ -93,6 +96,7 @@ export function registerStatus(app: Hono, deps: RouteDeps): void {
       deps.projections.metrics({ since, until: now.toISOString() }),
     ]);
     const next = nextScheduledRun(deps.schedule, now);
+    const deadLetters = deps.deadLetters === undefined ? undefined : await deadLetterCounts(deps.deadLetters);
     const response: StatusResponse = {
       now: now.toISOString(),
       activeExecutions: active,
@@ -104,6 +108,7 @@ export function registerStatus(app: Hono, deps: RouteDeps): void {
         cancelled: recent.runs.cancelled,
         rejected: recent.runs.rejected,
       },
+      ...(deadLetters === undefined ? {} : { deadLetters }),
       schedule: {
         cron: deps.schedule === "off" ? null : deps.schedule,
         nextRunAt: next === undefined ? null : next.toISOString(),
