@@ -12,6 +12,7 @@ export {
   resourceNameProblem,
 } from "./names.ts";
 export { MAX_SCENARIO_BYTES, parseScenario, SCENARIO_FILE_EXTENSION } from "./parse.ts";
+export { CATALOGUE_REREAD_MS, RefreshingCatalogue } from "./refreshing-catalogue.ts";
 export { type RenderedArmStep, renderStep } from "./render.ts";
 export { ScenarioError } from "./scenario-error.ts";
 export {

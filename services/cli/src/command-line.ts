@@ -43,26 +43,31 @@ export function parseCommandLine(argv: string[], commands: Command[]): CommandLi
   return { command, words, options, args: positionals };
 }
 
-/** Required args must all be there; only a trailing "name?" may be missing, only "path..." may repeat. */
+/**
+ * Required args must all be there; only a trailing "name?" may be missing, only "path..." may repeat, and
+ * "id...?" may repeat or be missing altogether.
+ */
 function checkArgCount(command: Command, positionals: string[]): void {
   const expected = command.args ?? [];
   const last = expected.at(-1) ?? "";
   const min = last.endsWith("?") ? expected.length - 1 : expected.length;
-  const max = last.endsWith("...") ? Number.POSITIVE_INFINITY : expected.length;
+  const max = last.replace(/\?$/, "").endsWith("...") ? Number.POSITIVE_INFINITY : expected.length;
   if (positionals.length >= min && positionals.length <= max) return;
   throw usageError(
     `usage: haymaker ${synopsis(command)}${positionals.length > max ? ` (unexpected '${positionals[max]}')` : ""}`,
   );
 }
 
-/** `executions show <id>`, `config show [name]`, `scenarios lint <path>...`. */
+/** `executions show <id>`, `config show [name]`, `scenarios lint <path>...`, `dlq replay [<id>...]`. */
 export function synopsis(command: Command): string {
   const args = (command.args ?? []).map((arg) =>
-    arg.endsWith("?")
-      ? `[${arg.slice(0, -1)}]`
-      : arg.endsWith("...")
-        ? `<${arg.slice(0, -3)}>...`
-        : `<${arg}>`,
+    arg.endsWith("...?")
+      ? `[<${arg.slice(0, -4)}>...]`
+      : arg.endsWith("?")
+        ? `[${arg.slice(0, -1)}]`
+        : arg.endsWith("...")
+          ? `<${arg.slice(0, -3)}>...`
+          : `<${arg}>`,
   );
   return [...command.words, ...args].join(" ");
 }

@@ -18,8 +18,8 @@ export interface CommandContext {
 export interface Command {
   words: string[];
   /**
-   * Positional arguments, named for help and usage errors: "id" is required, "name?" optional and
-   * "path..." one or more (only the last may be either).
+   * Positional arguments, named for help and usage errors: "id" is required, "name?" optional,
+   * "path..." one or more and "id...?" any number (only the last may be other than required).
    */
   args?: string[];
   summary: string;

@@ -6,6 +6,7 @@ import { parseCommandLine } from "./command-line.ts";
 import { agentCommands } from "./commands/agents.ts";
 import { cleanupCommands } from "./commands/cleanup.ts";
 import { configCommands } from "./commands/config.ts";
+import { dlqCommands } from "./commands/dlq.ts";
 import { executionActionCommands } from "./commands/execution-actions.ts";
 import { executionCommands } from "./commands/executions.ts";
 import { identityCommands } from "./commands/identities.ts";
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   ...identityCommands,
   ...metricsCommands,
   ...cleanupCommands,
+  ...dlqCommands,
   ...keyCommands,
   ...configCommands,
 ];

@@ -14,7 +14,8 @@ import { serveOnLocalPort } from "./run-cli.ts";
 
 export const SCENARIOS = fileURLToPath(new URL("../../../scenarios", import.meta.url));
 
-export async function startRealGateway() {
+/** `extra` adds or replaces dependencies, e.g. deadLetters over a test bus. */
+export async function startRealGateway(extra: Partial<Parameters<typeof createGateway>[0]> = {}) {
   const published: HayMakerEvent[] = [];
   const projections = SqliteProjectionStore.inMemory();
   const keys = new SqliteApiKeyStore(":memory:");
@@ -32,6 +33,7 @@ export async function startRealGateway() {
       schedule: "0 0,6,12,18 * * *",
       // Quick polls and heartbeats, so followed logs end soon after their agent does.
       streams: { pollMs: 50, heartbeatMs: 1000 },
+      ...extra,
     },
     () => {},
   );

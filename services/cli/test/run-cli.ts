@@ -49,6 +49,24 @@ export function startHaymaker(args: string[], env: Record<string, string> = {}, 
 export const haymaker = (args: string[], env: Record<string, string> = {}, input?: string) =>
   startHaymaker(args, env, input).result;
 
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux script), so stdin, stdout and stderr are TTYs; stdout
+ * then holds everything the terminal showed. `input` is typed a moment after start, as a person would,
+ * so the terminal does not swallow it.
+ */
+export function onTerminal(args: string[], env: Record<string, string>, input: string): Promise<Result> {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(" ");
+  return new Promise((resolve) => {
+    const child = execFile(
+      "script",
+      ["-qec", command, "/dev/null"],
+      { env: { PATH: process.env.PATH ?? "", HAYMAKER_DATA_DIR: "/nonexistent", ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    setTimeout(() => child.stdin?.end(input), 1500);
+  });
+}
+
 /** Serves `fetch` on 127.0.0.1 at a free port; close() stops it. */
 export async function serveOnLocalPort(
   fetch: (request: Request) => Response | Promise<Response>,

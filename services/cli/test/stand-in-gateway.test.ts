@@ -2,15 +2,12 @@
 // ever, or face a person at a terminal. The real binary runs against a STAND-IN gateway: a small Hono app
 // serving exactly the documented shapes of logs ?follow=true and POST /api/cleanup. new-routes.test.ts runs
 // the same commands against the real gateway.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haymaker, type Result, serveOnLocalPort, startHaymaker } from "./run-cli.ts";
+import { haymaker, onTerminal as runOnTerminal, serveOnLocalPort, startHaymaker } from "./run-cli.ts";
 
 const KEY = "hm_0123456789ab_standin";
 const RUN = "run-20261124-060000-ab12";
-const BIN = fileURLToPath(new URL("../bin/haymaker.js", import.meta.url));
 
 const envelope = (code: string, message: string) => ({
   error: { code, message, details: [], traceId: "0123456789abcdef0123456789abcdef" },
@@ -128,20 +125,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Runs the CLI on a pseudo-terminal (util-linux script), so stdin and stdout are TTYs. */
-function onTerminal(args: string[], extraEnv: Record<string, string>, input: string): Promise<Result> {
-  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(" ");
-  return new Promise((resolve) => {
-    const child = execFile(
-      "script",
-      ["-qec", command, "/dev/null"],
-      { env: { PATH: process.env.PATH ?? "", HAYMAKER_DATA_DIR: "/nonexistent", ...env(), ...extraEnv } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-    // Typed a moment after start, as a person would, so the terminal does not swallow it.
-    setTimeout(() => child.stdin?.end(input), 1500);
-  });
-}
+/** The CLI on a pseudo-terminal, against the stand-in. */
+const onTerminal = (args: string[], extraEnv: Record<string, string>, input: string) =>
+  runOnTerminal(args, { ...env(), ...extraEnv }, input);
 
 describe("logs --follow (stand-in gateway)", () => {
   it("prints each line once across a reconnection with Last-Event-ID, and exits 0 at the end", async () => {

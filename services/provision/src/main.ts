@@ -3,7 +3,7 @@
 // on SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
+import { RefreshingCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { FileSecretStore } from "@haymaker/stores";
 import { provisionConfig } from "./config.ts";
@@ -12,7 +12,8 @@ import { provisionAgent, SOURCE } from "./handler.ts";
 export async function main(): Promise<void> {
   const config = configOrExit(provisionConfig);
   const logger = createLogger({ service: "provision", level: config.logLevel });
-  const { scenarios, errors } = await loadScenarioCatalogue(config.scenariosDirectory);
+  const catalogue = await RefreshingCatalogue.open(config.scenariosDirectory);
+  const { errors } = catalogue;
   if (errors.length > 0) {
     process.stderr.write(
       `provision cannot start: the scenario catalogue has errors:\n${errors.map((e) => `  ${e.message}`).join("\n")}\n`,
@@ -33,7 +34,8 @@ export async function main(): Promise<void> {
         const provisioned = await provisionAgent(selected, {
           cloud: config.cloud,
           secrets,
-          catalogue: scenarios,
+          // A scenario the catalogue lacks makes it read the directory again: it may have been added.
+          catalogue: await catalogue.having([selected.data.scenarioId]),
         });
         await publisher.publish(provisioned);
         const { agentId, resourceGroup, identity, secretRef, roles } = provisioned.data;
@@ -45,7 +47,7 @@ export async function main(): Promise<void> {
     }),
   );
   logger.info(
-    { source: SOURCE, scenarios: scenarios.size, subscriptionId: config.cloud.subscriptionId },
+    { source: SOURCE, scenarios: catalogue.scenarios.size, subscriptionId: config.cloud.subscriptionId },
     "provision is running",
   );
   const stop = async () => {

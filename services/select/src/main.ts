@@ -2,7 +2,7 @@
 // the agents it selects. Stops cleanly on SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
+import { RefreshingCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { selectConfig } from "./config.ts";
 import { SOURCE, selectAgents } from "./handler.ts";
@@ -10,14 +10,14 @@ import { SOURCE, selectAgents } from "./handler.ts";
 export async function main(): Promise<void> {
   const config = configOrExit(selectConfig);
   const logger = createLogger({ service: "select", level: config.logLevel });
-  const { scenarios, errors } = await loadScenarioCatalogue(config.scenariosDirectory);
+  const catalogue = await RefreshingCatalogue.open(config.scenariosDirectory);
+  const { errors } = catalogue;
   if (errors.length > 0) {
     process.stderr.write(
       `select cannot start: the scenario catalogue has errors:\n${errors.map((e) => `  ${e.message}`).join("\n")}\n`,
     );
     process.exit(1);
   }
-  const catalogue = new Set(scenarios.keys());
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("select").map((subscription) =>
@@ -28,13 +28,15 @@ export async function main(): Promise<void> {
       concurrency: config.concurrency,
       logger,
       handler: async (run, context) => {
-        const agents = selectAgents(run, catalogue);
+        // A named scenario the catalogue lacks makes it read the directory again: it may have been added.
+        const scenarios = await catalogue.having(run.data.scenarios ?? []);
+        const agents = selectAgents(run, new Set(scenarios.keys()));
         await publisher.publishAll(agents);
         context.logger.info({ agents: agents.length }, "selected agents");
       },
     }),
   );
-  logger.info({ source: SOURCE, scenarios: catalogue.size }, "select is running");
+  logger.info({ source: SOURCE, scenarios: catalogue.scenarios.size }, "select is running");
   const stop = async () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
     await publisher.close();

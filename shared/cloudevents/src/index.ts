@@ -6,6 +6,7 @@ export { CloudEventDecodeError, type DecodeErrorKind } from "./decode-error.ts";
 export { encodeEvent } from "./encode.ts";
 export type { IncomingMessage, OutgoingMessage } from "./messages.ts";
 export { deterministicEventId, type NewEventOptions, newEvent } from "./new-event.ts";
+export { propertyName } from "./property-names.ts";
 export {
   childTraceparent,
   currentTraceContext,
@@ -15,4 +16,3 @@ export {
   traceIdOf,
   withTraceContext,
 } from "./trace-context.ts";
-export { propertyName } from "./property-names.ts";

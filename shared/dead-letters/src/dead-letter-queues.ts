@@ -32,6 +32,11 @@ export interface WorkOptions {
   /** Stops after the batch in hand: what was not reached stays in its queue untouched. */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Called after a replay batch was sent and before it is completed: the one moment a crash duplicates
+   * deliveries (never loses one). Tests use it to crash there.
+   */
+  afterSend?: (sent: number) => void | Promise<void>;
 }
 
 const PEEK_BATCH = 250;
@@ -161,6 +166,7 @@ export class DeadLetterQueues {
           }
         }
         if (batch.count > 0) await sender.sendMessages(batch);
+        await options.afterSend?.(messages.length);
         await Promise.all(messages.map((message) => receiver.completeMessage(message)));
       });
     } finally {

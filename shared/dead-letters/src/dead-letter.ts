@@ -113,7 +113,7 @@ export function deadLetterOf(
     ...(eventType === undefined ? {} : { eventType }),
     ...(runId === undefined ? {} : { runId }),
     replayCount: replayCountOf(message),
-    group: failureGroupOf({ subscription, reason, description }),
+    group: failureGroupOf({ topic, subscription, reason, description }),
   };
   return {
     ...summary,

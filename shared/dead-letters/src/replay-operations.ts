@@ -98,11 +98,16 @@ export class ReplayOperations {
     const done = work(filter, ids, { signal: stop.signal, onProgress: update })
       .then((progress) => {
         const status = stop.signal.aborted ? "aborted" : "completed";
-        this.#save({
-          ...this.#withProgress(operation, progress),
-          status,
-          finishedAt: new Date().toISOString(),
-        });
+        const ended = this.#withProgress(operation, progress);
+        if (status === "completed" && ended.remaining > 0) {
+          // Matched when counted, not found when taken: locked by another receiver (a replay that crashed
+          // holds its lock until the lock duration ends) or removed meanwhile.
+          ended.errors = [
+            ...ended.errors,
+            `${ended.remaining} matched at the start but were not found in their queue: locked by another receiver, or already gone; try again after the lock duration`,
+          ].slice(-ERRORS_KEPT);
+        }
+        this.#save({ ...ended, status, finishedAt: new Date().toISOString() });
       })
       .catch((error: unknown) => {
         const latest = this.get(operation.id) ?? operation;

@@ -405,7 +405,10 @@ export const CloudEventRecordSchema = v.pipe(
       described(v.unwrap(replaycount), "How many times an operator replayed it from a dead-letter queue."),
     ),
     replayof: v.optional(
-      described(v.unwrap(replayof), "On an operator's edited copy: the id of the dead-lettered event it replaces."),
+      described(
+        v.unwrap(replayof),
+        "On an operator's edited copy: the id of the dead-lettered event it replaces.",
+      ),
     ),
   }),
   v.title("CloudEvent"),
