@@ -12,7 +12,7 @@ import type {
   ServiceBusReceiver,
 } from "@azure/service-bus";
 import { CloudEventDecodeError, decodeEvent, withTraceContext } from "@haymaker/cloudevents";
-import type { EventName, EventOf, HayMakerEvent } from "@haymaker/contracts";
+import { type EventName, type EventOf, type HayMakerEvent, topology } from "@haymaker/contracts";
 import { type Logger, silentLogger } from "@haymaker/logging";
 import { DEAD_LETTER_REASONS, describeCause, UnprocessableEventError } from "./dead-letter.ts";
 
@@ -48,6 +48,12 @@ export interface ConsumerOptions<N extends EventName> {
   /** Backoff before a failed message is abandoned: base × 2^deliveryCount, capped (defaults 1 s, 30 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * The subscription's max delivery count (default: from the topology). On the last delivery a failing
+   * handler's message is dead-lettered here as HandlerError with its cause, rather than left to the broker's
+   * MaxDeliveryCountExceeded, which says nothing of why: operators group failures by cause.
+   */
+  maxDeliveryCount?: number;
   logger?: Logger;
 }
 
@@ -85,6 +91,11 @@ export function consume<N extends EventName>(
   const accepted = new Set<string>(options.accepts.map((name) => `com.haymaker.${name}.v1`));
   const retryBase = options.retryBaseMs ?? 1000;
   const retryMax = options.retryMaxMs ?? 30_000;
+  const maxDeliveryCount =
+    options.maxDeliveryCount ??
+    topology.topics
+      .find((topic) => topic.name === options.topic)
+      ?.subscriptions.find((s) => s.name === options.subscription)?.maxDeliveryCount;
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const receiver: ServiceBusReceiver = client.createReceiver(options.topic, options.subscription, {
@@ -150,6 +161,14 @@ export function consume<N extends EventName>(
       if (error instanceof UnprocessableEventError)
         return deadLetter(message, error.reason, describeCause(error));
       const deliveryCount = message.deliveryCount ?? 0;
+      // AMQP's delivery-count counts the earlier attempts: this one is the last when one more reaches the max.
+      if (maxDeliveryCount !== undefined && deliveryCount + 1 >= maxDeliveryCount) {
+        return deadLetter(
+          message,
+          DEAD_LETTER_REASONS.handlerError,
+          `failed ${deliveryCount + 1} times; last: ${describeCause(error)}`,
+        );
+      }
       context.logger.warn(
         { deliveryCount, cause: describeCause(error) },
         "handler failed; the event will be retried",

@@ -199,6 +199,26 @@ describe("consuming a subscription with the bus library", () => {
     expect(dead?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
   });
 
+  it("dead-letters a handler's last failure itself, as HandlerError with the cause, when it knows the max delivery count", async () => {
+    let attempts = 0;
+    consumeValidate({
+      retryBaseMs: 10,
+      maxDeliveryCount: MAX_DELIVERY,
+      handler: async () => {
+        attempts++;
+        throw new TypeError("the store said no");
+      },
+    });
+    await publisher.publish(runRequested());
+    await waitFor(async () => (await deadLetters()).length === 1);
+    expect(attempts).toBe(MAX_DELIVERY);
+    const [dead] = await deadLetters();
+    expect(dead?.deadLetterReason).toBe("HandlerError");
+    expect(dead?.deadLetterErrorDescription).toBe(
+      `failed ${MAX_DELIVERY} times; last: TypeError: the store said no`,
+    );
+  });
+
   it("never puts a credential from an error message into the dead-letter description", async () => {
     consumeValidate({
       handler: async () => {
