@@ -73,7 +73,13 @@ export async function main(): Promise<void> {
     );
     process.exit(1);
   });
-  const stop = async () => {
+  // Ctrl+C reaches the gateway twice when make run stops it too (SIGINT, then SIGTERM): stop once.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= stopOnce();
+    return stopping;
+  };
+  const stopOnce = async () => {
     // Requests in flight may finish; open streams (SSE) would hold the close forever, so they are cut
     // after a moment: clients reconnect with Last-Event-ID.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -164,7 +164,7 @@ export class ReplayOperations {
   async close(): Promise<void> {
     for (const running of this.#running.values()) running.stop.abort();
     await this.idle();
-    this.#db.close();
+    if (this.#db.isOpen) this.#db.close();
   }
 
   #withProgress(operation: ReplayOperation, progress: Progress): ReplayOperation {
