@@ -5,12 +5,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
-import { EventPublisher } from "@haymaker/bus";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA, topology } from "@haymaker/contracts";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DeadLetterQueues, type Entity, ReplayOperations } from "../src/index.ts";
+import { deadLetterEvents } from "../src/testing.ts";
 
 const ENTITIES: Entity[] = topology.topics.flatMap((topic) =>
   topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
@@ -27,17 +27,14 @@ function selected(runId: string, scenarioId = "retired-scenario"): EventOf<"agen
 describe("dead-letter queues", () => {
   let bus: HayMakerBus;
   let client: ServiceBusClient;
-  let publisher: EventPublisher;
   let queues: DeadLetterQueues;
 
   beforeAll(async () => {
     bus = await startHayMakerBus();
     client = bus.client;
-    publisher = new EventPublisher(client);
     queues = new DeadLetterQueues(client, ENTITIES);
   });
   afterAll(async () => {
-    await publisher.close();
     await bus.stop();
   });
   afterEach(async () => {
@@ -54,32 +51,9 @@ describe("dead-letter queues", () => {
     }
   });
 
-  /** Publishes the events and dead-letters provision's copies with the bus library's reason and cause. */
-  async function deadLetter(
-    events: readonly EventOf<"agent.selected">[],
-    reason = "UnknownScenario",
-    description?: string,
-  ) {
-    await publisher.publishAll(events);
-    const receiver = client.createReceiver(PROVISION.topic, PROVISION.subscription);
-    let left = events.length;
-    while (left > 0) {
-      const batch = await receiver.receiveMessages(Math.min(left, 250), { maxWaitTimeInMs: 2000 });
-      if (batch.length === 0) throw new Error(`only ${events.length - left} of ${events.length} arrived`);
-      await Promise.all(
-        batch.map((message) => {
-          const event = decodeEvent(message) as EventOf<"agent.selected">;
-          return receiver.deadLetterMessage(message, {
-            deadLetterReason: reason,
-            deadLetterErrorDescription:
-              description ?? `UnknownScenarioError: no scenario ${event.data.scenarioId} in the catalogue`,
-          });
-        }),
-      );
-      left -= batch.length;
-    }
-    await receiver.close();
-  }
+  /** Dead-letters provision's copies of the events the way the bus library does. */
+  const deadLetter = (events: readonly EventOf<"agent.selected">[], reason?: string, description?: string) =>
+    deadLetterEvents(client, PROVISION.topic, PROVISION.subscription, events, reason, description);
 
   /** What provision would receive now. */
   async function delivered(): Promise<EventOf<"agent.selected">[]> {
@@ -108,7 +82,7 @@ describe("dead-letter queues", () => {
       topic: "agent-selected",
       subscription: "provision",
       reason: "UnknownScenario",
-      description: "UnknownScenarioError: no scenario retired-scenario in the catalogue",
+      description: "UnknownScenarioError: the scenario is not in the catalogue",
       eventType: "com.haymaker.agent.selected.v1",
       replayCount: 0,
       event: { type: "com.haymaker.agent.selected.v1", data: { scenarioId: "retired-scenario" } },
