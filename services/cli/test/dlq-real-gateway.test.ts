@@ -2,17 +2,14 @@
 // letters: find the failure group, look at one, replay the group to its end, and be refused a purge
 // without the admin role. dlq-stand-in.test.ts covers what a real gateway cannot do on cue.
 import { newEvent } from "@haymaker/cloudevents";
-import { EXAMPLE_DATA, topology } from "@haymaker/contracts";
-import { DeadLetterQueues, ReplayOperations } from "@haymaker/dead-letters";
+import { EXAMPLE_DATA } from "@haymaker/contracts";
+import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
 import { deadLetterEvents } from "@haymaker/dead-letters/testing";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRealGateway } from "./real-gateway.ts";
 import { haymaker } from "./run-cli.ts";
 
-const ENTITIES = topology.topics.flatMap((t) =>
-  t.subscriptions.map((s) => ({ topic: t.name, subscription: s.name })),
-);
 const RUNS = ["run-20261124-060000-aa01", "run-20261124-060000-aa02"];
 
 let bus: HayMakerBus;
@@ -21,7 +18,7 @@ let gateway: Awaited<ReturnType<typeof startRealGateway>>;
 let operator = "";
 beforeAll(async () => {
   bus = await startHayMakerBus();
-  const queues = new DeadLetterQueues(bus.client, ENTITIES);
+  const queues = new DeadLetterQueues(bus.client, TOPOLOGY_ENTITIES);
   operations = ReplayOperations.inMemory(queues);
   gateway = await startRealGateway({ deadLetters: { queues, operations, editEnabled: false } });
   operator = (await gateway.keys.create("operator", "test-operator")).key;

@@ -4,8 +4,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor, topology } from "@haymaker/contracts";
-import { DeadLetterQueues, ReplayOperations } from "@haymaker/dead-letters";
+import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
+import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
 import { createLogger } from "@haymaker/logging";
 import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
@@ -14,13 +14,6 @@ import { createGateway } from "./app.ts";
 import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
 import { gatewayConfig } from "./config.ts";
-
-/** Every subscription of HayMaker's topology: each has a dead-letter queue. */
-function deadLetterEntities() {
-  return topology.topics.flatMap((topic) =>
-    topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
-  );
-}
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
 const CATALOGUE_TTL_MS = 5_000;
@@ -33,7 +26,7 @@ export async function main(): Promise<void> {
   const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "gateway"));
   const projections = await openProjectionStore(cosmos, config.dataDirectory);
   const keys = SqliteApiKeyStore.open(config.dataDirectory);
-  const queues = new DeadLetterQueues(client, deadLetterEntities());
+  const queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
   const operations = ReplayOperations.open(config.dataDirectory, queues);
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(

@@ -12,8 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
-import { topology } from "@haymaker/contracts";
-import { type DeadLetter, DeadLetterQueues, type Entity, ReplayOperations } from "../src/index.ts";
+import { type DeadLetter, DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "../src/index.ts";
 import { type BrokerMode, type BrokerProcess, startBrokerProcess } from "./broker-process.ts";
 import { fillDeadLetters, PROVISION, selectedEvents } from "./dead-letter-fill.ts";
 import { checkReplay } from "./replay-check.ts";
@@ -28,9 +27,6 @@ import {
 import { SdkTimings, timedClient } from "./sdk-timings.ts";
 
 const RESULTS = fileURLToPath(new URL("../../../bench/results/replay.json", import.meta.url));
-const ENTITIES: Entity[] = topology.topics.flatMap((topic) =>
-  topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
-);
 /** A short unmeasured round first, so JIT, connections and buffers are warm in both processes. */
 const WARM_UP_MESSAGES = 500;
 
@@ -111,7 +107,7 @@ async function runOn(mode: BrokerMode, messages: number, directory: string): Pro
   mkdirSync(brokerDirectory, { recursive: true });
   const broker = await startBrokerProcess(mode, brokerDirectory);
   const client = new ServiceBusClient(broker.connectionString);
-  const queues = new DeadLetterQueues(client, ENTITIES);
+  const queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
   const operations = ReplayOperations.open(join(brokerDirectory, "operations"), queues);
   try {
     const say = (text: string) => process.stdout.write(`${mode}: ${text}\n`);
@@ -155,7 +151,7 @@ async function runOn(mode: BrokerMode, messages: number, directory: string): Pro
     say(`refilling, then DeadLetterQueues.replay with every SDK call timed…`);
     const secondIds = await fillDeadLetters(client, selectedEvents(messages, `bench-direct-${mode}`));
     const timings = new SdkTimings();
-    const timedQueues = new DeadLetterQueues(timedClient(client, timings), ENTITIES);
+    const timedQueues = new DeadLetterQueues(timedClient(client, timings), TOPOLOGY_ENTITIES);
     const direct = await measured(broker, () => timedQueues.replay({ group }, undefined));
     const directCheck = await checkReplay(client, queues, secondIds);
     const sdkWallMs = Number(timings.wallMsOfAll().toFixed(1));

@@ -9,7 +9,7 @@ import type {
   ServiceBusSender,
 } from "@azure/service-bus";
 import { propertyName } from "@haymaker/cloudevents";
-import { AMQP_LEGACY_PROPERTY_PREFIX } from "@haymaker/contracts";
+import { AMQP_LEGACY_PROPERTY_PREFIX, topology } from "@haymaker/contracts";
 import Long from "long";
 import { DEAD_LETTER_PROPERTIES, type DeadLetter, deadLetterOf, replayCountOf } from "./dead-letter.ts";
 import { parseDeadLetterId } from "./dead-letter-id.ts";
@@ -19,6 +19,11 @@ export interface Entity {
   topic: string;
   subscription: string;
 }
+
+/** Every subscription of HayMaker's topology: each has a dead-letter queue. */
+export const TOPOLOGY_ENTITIES: readonly Entity[] = topology.topics.flatMap((topic) =>
+  topic.subscriptions.map((subscription) => ({ topic: topic.name, subscription: subscription.name })),
+);
 
 /** What an operation over dead letters reports as it goes. */
 export interface Progress {
@@ -74,24 +79,31 @@ export class DeadLetterQueues {
   async list(filter: DeadLetterFilter = {}, ids?: ReadonlySet<string>): Promise<DeadLetter[]> {
     const found: DeadLetter[] = [];
     for (const entity of this.#entitiesFor(filter)) {
-      const receiver = this.#receiver(entity);
-      try {
-        let from = Long.ZERO;
-        for (let read = 0; read < MOST_PER_QUEUE; ) {
-          const batch = await receiver.peekMessages(PEEK_BATCH, { fromSequenceNumber: from });
-          if (batch.length === 0) break;
-          read += batch.length;
-          for (const message of batch) {
-            const letter = deadLetterOf(entity.topic, entity.subscription, message);
-            if (matches(letter, filter, ids)) found.push(letter);
-          }
-          from = Long.fromString(String(batch.at(-1)?.sequenceNumber ?? "0")).add(1);
+      for await (const batch of this.#peekAll(entity)) {
+        for (const message of batch) {
+          const letter = deadLetterOf(entity.topic, entity.subscription, message);
+          if (matches(letter, filter, ids)) found.push(letter);
         }
-      } finally {
-        await receiver.close();
       }
     }
     return found;
+  }
+
+  /** A queue's dead letters in sequence order, a batch at a time, without locking any (peek). */
+  async *#peekAll(entity: Entity): AsyncGenerator<ServiceBusReceivedMessage[]> {
+    const receiver = this.#receiver(entity);
+    try {
+      let from = Long.ZERO;
+      for (let read = 0; read < MOST_PER_QUEUE; ) {
+        const batch = await receiver.peekMessages(PEEK_BATCH, { fromSequenceNumber: from });
+        if (batch.length === 0) return;
+        read += batch.length;
+        yield batch;
+        from = Long.fromString(String(batch.at(-1)?.sequenceNumber ?? "0")).add(1);
+      }
+    } finally {
+      await receiver.close();
+    }
   }
 
   /** One dead letter by id, or undefined when it is not (or no longer) in its queue. */
@@ -119,20 +131,9 @@ export class DeadLetterQueues {
   async counts(): Promise<Array<Entity & { count: number }>> {
     const counts: Array<Entity & { count: number }> = [];
     for (const entity of this.entities) {
-      const receiver = this.#receiver(entity);
-      try {
-        let count = 0;
-        let from = Long.ZERO;
-        for (;;) {
-          const batch = await receiver.peekMessages(PEEK_BATCH, { fromSequenceNumber: from });
-          if (batch.length === 0) break;
-          count += batch.length;
-          from = Long.fromString(String(batch.at(-1)?.sequenceNumber ?? "0")).add(1);
-        }
-        if (count > 0) counts.push({ ...entity, count });
-      } finally {
-        await receiver.close();
-      }
+      let count = 0;
+      for await (const batch of this.#peekAll(entity)) count += batch.length;
+      if (count > 0) counts.push({ ...entity, count });
     }
     return counts;
   }

@@ -9,6 +9,7 @@ export {
   type Entity,
   type Progress,
   replayCopy,
+  TOPOLOGY_ENTITIES,
   type WorkOptions,
 } from "./dead-letter-queues.ts";
 export { failureGroupOf } from "./failure-group.ts";

@@ -6,15 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceBusClient } from "@azure/service-bus";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
-import { type EventOf, EXAMPLE_DATA, topology } from "@haymaker/contracts";
+import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DeadLetterQueues, type Entity, ReplayOperations } from "../src/index.ts";
+import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "../src/index.ts";
 import { deadLetterEvents } from "../src/testing.ts";
 
-const ENTITIES: Entity[] = topology.topics.flatMap((topic) =>
-  topic.subscriptions.map((s) => ({ topic: topic.name, subscription: s.name })),
-);
 const PROVISION = { topic: "agent-selected", subscription: "provision" };
 
 function selected(runId: string, scenarioId = "retired-scenario"): EventOf<"agent.selected"> {
@@ -32,7 +29,7 @@ describe("dead-letter queues", () => {
   beforeAll(async () => {
     bus = await startHayMakerBus();
     client = bus.client;
-    queues = new DeadLetterQueues(client, ENTITIES);
+    queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
   });
   afterAll(async () => {
     await bus.stop();

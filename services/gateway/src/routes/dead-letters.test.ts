@@ -3,18 +3,14 @@
 // checked against the OpenAPI document.
 import type { ServiceBusClient } from "@azure/service-bus";
 import { decodeEvent, newEvent } from "@haymaker/cloudevents";
-import { type EventOf, EXAMPLE_DATA, type HayMakerEvent, topology } from "@haymaker/contracts";
-import { DeadLetterQueues, ReplayOperations } from "@haymaker/dead-letters";
+import { type EventOf, EXAMPLE_DATA, type HayMakerEvent } from "@haymaker/contracts";
+import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
 import { deadLetterEvents } from "@haymaker/dead-letters/testing";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, type TestGateway, testGateway } from "../testing/test-gateway.ts";
 import { ROUTE_SPECS } from "./route-table.ts";
-
-const ENTITIES = topology.topics.flatMap((t) =>
-  t.subscriptions.map((s) => ({ topic: t.name, subscription: s.name })),
-);
 
 const selected = (runId: string, scenarioId = "retired-scenario"): EventOf<"agent.selected"> =>
   newEvent("agent.selected", {
@@ -33,7 +29,7 @@ describe("the dead-letter routes", () => {
   beforeAll(async () => {
     bus = await startHayMakerBus();
     client = bus.client;
-    queues = new DeadLetterQueues(client, ENTITIES);
+    queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
     operations = ReplayOperations.inMemory(queues);
     g = await testGateway({ deadLetters: { queues, operations, editEnabled: true } });
     const document = (await (await g.request("GET", "/api/openapi.json")).json()) as {
