@@ -2,6 +2,8 @@
 // that the projector writes through and the gateway reads through, its local SQLite adapter and its Cosmos DB
 // adapter, and the schemas of its records. The contract test suite every adapter must pass is in
 // "@haymaker/projections/testing".
+
+export { decodeContinuation, encodeContinuation } from "./continuation.ts";
 export {
   type CosmosConfig,
   cosmosConfigFromEnv,

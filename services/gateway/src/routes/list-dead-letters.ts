@@ -1,16 +1,16 @@
 // GET /api/dead-letters — dead letters across every subscription's dead-letter queue, newest first,
 // filtered by topic, subscription, event type, reason, run, time or failure group; paged by continuation.
 import { type DeadLetter, summaryOf } from "@haymaker/dead-letters";
+import { decodeContinuation, encodeContinuation } from "@haymaker/projections";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { requireRole } from "../auth/authenticate.ts";
-import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
 import { deadLettersOf } from "./dead-letter-access.ts";
 import { DeadLetterQuerySchema, DeadLetterSummarySchema } from "./dead-letter-schemas.ts";
-import { readQuery } from "./read-query.ts";
+import { readQuery, storeRead } from "./read-query.ts";
 
 const DEFAULT_LIMIT = 50;
 
@@ -31,23 +31,10 @@ export const listDeadLettersSpec: RouteSpec = {
   },
 };
 
-const newestFirst = (a: DeadLetter, b: DeadLetter) =>
+const LIST = "dead-letters";
+
+const newestFirst = (a: Pick<DeadLetter, "enqueuedAt" | "id">, b: Pick<DeadLetter, "enqueuedAt" | "id">) =>
   a.enqueuedAt === b.enqueuedAt ? b.id.localeCompare(a.id) : b.enqueuedAt.localeCompare(a.enqueuedAt);
-
-function cursorOf(letter: DeadLetter): string {
-  return Buffer.from(JSON.stringify([letter.enqueuedAt, letter.id])).toString("base64url");
-}
-
-function parseCursor(token: string): [string, string] | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
-    return Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === "string")
-      ? (value as [string, string])
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function registerListDeadLetters(app: Hono, deps: GatewayDeps): void {
   app.get(honoPath(listDeadLettersSpec), requireRole(deps, "operator"), async (c) => {
@@ -56,24 +43,25 @@ export function registerListDeadLetters(app: Hono, deps: GatewayDeps): void {
     const query = readQuery(c, DeadLetterQuerySchema);
     if (!query.ok) return query.response;
     const { limit, continuation, ...filter } = query.value;
-    const after = continuation === undefined ? undefined : parseCursor(continuation);
-    if (continuation !== undefined && after === undefined) {
-      return apiError(c, 400, "InvalidQuery", "The continuation token is not one this list gave.", [
-        { path: "continuation", reason: "expected a continuation token from a previous page" },
-      ]);
-    }
+    const after = await storeRead(c, async () =>
+      continuation === undefined ? undefined : decodeContinuation(LIST, continuation, ["string", "string"]),
+    );
+    if (!after.ok) return after.response;
     const all = (await access.queues.list(filter)).sort(newestFirst);
+    const cursor = after.value;
     const start =
-      after === undefined
+      cursor === undefined
         ? 0
-        : all.findIndex((l) => newestFirst(l, { enqueuedAt: after[0], id: after[1] } as DeadLetter) > 0);
+        : all.findIndex((l) => newestFirst(l, { enqueuedAt: String(cursor[0]), id: String(cursor[1]) }) > 0);
     const from = start < 0 ? all.length : start;
     const page = all.slice(from, from + (limit ?? DEFAULT_LIMIT));
     const more = from + page.length < all.length;
     const last = page.at(-1);
     return readAnswer(c, {
       items: page.map(summaryOf),
-      ...(more && last !== undefined ? { continuation: cursorOf(last) } : {}),
+      ...(more && last !== undefined
+        ? { continuation: encodeContinuation(LIST, [last.enqueuedAt, last.id]) }
+        : {}),
     });
   });
 }

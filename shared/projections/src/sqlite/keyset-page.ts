@@ -28,6 +28,8 @@ export interface KeysetList<T> {
   table: string;
   /** The order's columns, most significant first; together they must be unique. */
   keyColumns: readonly string[];
+  /** The type of each key column's values, as a continuation token must carry them. */
+  keyTypes: ReadonlyArray<"string" | "number">;
   descending: boolean;
   /** The key of a record, matching keyColumns. */
   keyOf: (record: T) => KeyPart[];
@@ -43,7 +45,7 @@ export function keysetPage<T>(
   const all = [...filters];
   const columns = spec.keyColumns.join(", ");
   if (continuation !== undefined) {
-    const after = decodeContinuation(spec.list, continuation, spec.keyColumns.length);
+    const after = decodeContinuation(spec.list, continuation, spec.keyTypes);
     const placeholders = spec.keyColumns.map(() => "?").join(", ");
     all.push(filter(`(${columns}) ${spec.descending ? "<" : ">"} (${placeholders})`, ...after));
   }
