@@ -10,21 +10,12 @@ import * as v from "valibot";
 import { apiError } from "../errors.ts";
 import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
-import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import type { RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
 import { agentLogSource } from "../streams/follow-agent-logs.ts";
 import { followAsSse, lastEventId } from "../streams/sse-loop.ts";
-import { AgentKeySchema, parseAgentKey } from "./agent-key.ts";
-import {
-  checkAgentId,
-  checkRunId,
-  pageParams,
-  pathParam,
-  pathParams,
-  readQuery,
-  storeRead,
-  wholeNumberParam,
-} from "./read-query.ts";
+import { AgentKeySchema, registerAgentRoute } from "./agent-key.ts";
+import { pageParams, pathParams, readQuery, storeRead, wholeNumberParam } from "./read-query.ts";
 
 export const AgentLogsQuerySchema = v.pipe(
   v.strictObject({
@@ -116,13 +107,9 @@ async function followLog(
 }
 
 export function registerAgentLogs(app: Hono, deps: RouteDeps): void {
-  app.get(honoPath(agentLogsSpec), async (c) => {
-    const key = parseAgentKey(c, pathParam(c, "id"));
-    return key.ok ? answer(c, deps, key.runId, key.agentId) : key.response;
-  });
-  app.get(honoPath(executionAgentLogsSpec), async (c) => {
-    const id = pathParam(c, "id");
-    const agentId = pathParam(c, "agentId");
-    return checkRunId(c, id) ?? checkAgentId(c, agentId) ?? answer(c, deps, id, agentId);
-  });
+  registerAgentRoute(
+    app,
+    { byKey: agentLogsSpec, byExecution: executionAgentLogsSpec },
+    (c, runId, agentId) => answer(c, deps, runId, agentId),
+  );
 }

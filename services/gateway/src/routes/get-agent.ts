@@ -5,10 +5,10 @@ import type { Context, Hono } from "hono";
 import { apiError } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
-import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import type { RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
-import { AgentKeySchema, parseAgentKey } from "./agent-key.ts";
-import { checkAgentId, checkRunId, pathParam, pathParams, storeRead } from "./read-query.ts";
+import { AgentKeySchema, registerAgentRoute } from "./agent-key.ts";
+import { pathParams, storeRead } from "./read-query.ts";
 
 const responses = {
   200: { description: "The agent as the projections know it.", schema: AgentRecordSchema },
@@ -47,13 +47,7 @@ async function answer(c: Context, deps: GatewayDeps, runId: string, agentId: str
 }
 
 export function registerGetAgent(app: Hono, deps: GatewayDeps): void {
-  app.get(honoPath(getAgentSpec), async (c) => {
-    const key = parseAgentKey(c, pathParam(c, "id"));
-    return key.ok ? answer(c, deps, key.runId, key.agentId) : key.response;
-  });
-  app.get(honoPath(getExecutionAgentSpec), async (c) => {
-    const id = pathParam(c, "id");
-    const agentId = pathParam(c, "agentId");
-    return checkRunId(c, id) ?? checkAgentId(c, agentId) ?? answer(c, deps, id, agentId);
-  });
+  registerAgentRoute(app, { byKey: getAgentSpec, byExecution: getExecutionAgentSpec }, (c, runId, agentId) =>
+    answer(c, deps, runId, agentId),
+  );
 }
