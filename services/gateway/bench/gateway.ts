@@ -7,11 +7,12 @@
 // BENCH_RUNS, BENCH_AGENTS, BENCH_PROFILE=1.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { MAX_AGENTS_PER_RUN } from "@haymaker/contracts";
+import { machineFacts } from "@haymaker/testing";
 import { SqliteApiKeyStore } from "../src/auth/api-key-store.ts";
 import { type PopulatedHistory, populate } from "./populate.ts";
 import { type Area, type CpuProfile, type ProfileSummary, summariseProfile } from "./profile-summary.ts";
@@ -140,7 +141,7 @@ async function fetchText(url: string, headers: Record<string, string> = {}) {
 async function main(): Promise<void> {
   const settings = settingsFromArguments();
   // Other work on the machine skews the figures; this says how busy it was when the run began.
-  const loadAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
+  const machine = machineFacts();
   const dataDirectory = mkdtempSync(join(tmpdir(), "haymaker-bench-gateway-"));
   const profileDirectory = settings.profiled ? mkdtempSync(join(tmpdir(), "haymaker-gateway-profile-")) : "";
   const servers: Listening[] = [];
@@ -226,12 +227,7 @@ async function main(): Promise<void> {
     const results = {
       benchmark: "gateway",
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        node: process.version,
-        loadAverage1mAtStart: loadAtStart,
-      },
+      machine,
       settings: {
         ...load,
         pipelining: 1,

@@ -7,11 +7,12 @@
 // and that nothing was left behind. Prints a table and writes bench/results/replay.json; the aim is stated,
 // never enforced.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
+import { machineFacts } from "@haymaker/testing";
 import { type DeadLetter, DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "../src/index.ts";
 import { type BrokerMode, type BrokerProcess, startBrokerProcess } from "./broker-process.ts";
 import { fillDeadLetters, PROVISION, selectedEvents } from "./dead-letter-fill.ts";
@@ -200,7 +201,7 @@ async function runOn(mode: BrokerMode, messages: number, directory: string): Pro
 async function main(): Promise<void> {
   const settings = settingsFromArguments();
   // Other work on the machine skews the figures; this says how busy it was when the run began.
-  const loadAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
+  const machine = machineFacts();
   const directory = mkdtempSync(join(tmpdir(), "haymaker-bench-replay-"));
   try {
     const results: BrokerResult[] = [];
@@ -209,12 +210,7 @@ async function main(): Promise<void> {
     const output = {
       benchmark: "replay",
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        node: process.version,
-        loadAverage1mAtStart: loadAtStart,
-      },
+      machine,
       settings: {
         messages: settings.messages,
         warmUpMessages: WARM_UP_MESSAGES,
