@@ -1,6 +1,7 @@
 // The gateway's lists come in pages ({ items, continuation }). `--all` follows the continuation tokens to
 // the end; without it the first page is shown and a note on stderr says there is more.
-import { CliError, EXIT } from "./cli-error.ts";
+import { CliError, EXIT, usageError } from "./cli-error.ts";
+import { type OptionValues, stringOption } from "./command.ts";
 import type { GatewayClient, Query } from "./gateway-client.ts";
 import type { Terminal } from "./output.ts";
 
@@ -10,6 +11,13 @@ export interface Page<T> {
 }
 
 export const ALL_OPTION = { all: { type: "boolean" } } as const;
+
+/** --limit, checked: a page size the gateway will take. */
+export function limitOption(options: OptionValues): string | undefined {
+  const limit = stringOption(options, "limit");
+  if (limit !== undefined && !/^\d+$/.test(limit)) throw usageError("--limit must be a whole number");
+  return limit;
+}
 export const ALL_HELP = "--all             read every page (else the first, and a note when there are more)";
 
 /** The first page, or with `all` every page's items in one (whose continuation is then absent). */

@@ -1,7 +1,6 @@
 // dlq list / groups / show: the events that services dead-lettered, one by one, grouped by failure, or
 // one whole with its event. Replaying and purging them is in dlq-actions.ts, following that in
 // dlq-operations.ts.
-import { usageError } from "../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import {
   DEAD_LETTER_COLUMNS,
@@ -15,7 +14,7 @@ import {
   GROUP_OPTION,
 } from "../dead-letters.ts";
 import { FIELD_COLUMNS, fieldRows, print, type Terminal } from "../output.ts";
-import { ALL_HELP, ALL_OPTION, noteMorePages, readPages } from "../pages.ts";
+import { ALL_HELP, ALL_OPTION, limitOption, noteMorePages, readPages } from "../pages.ts";
 import { dlqActionCommands } from "./dlq-actions.ts";
 import { dlqOperationCommands } from "./dlq-operations.ts";
 
@@ -31,8 +30,7 @@ const dlqReadCommands: Command[] = [
       ALL_HELP,
     ],
     async run({ client, terminal, format, options }) {
-      const limit = stringOption(options, "limit");
-      if (limit !== undefined && !/^\d+$/.test(limit)) throw usageError("--limit must be a whole number");
+      const limit = limitOption(options);
       const query = { ...filterOf(options), group: stringOption(options, "group"), limit };
       const answer = await readPages<DeadLetterSummary>(
         client(),

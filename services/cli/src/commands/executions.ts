@@ -1,8 +1,7 @@
 // executions list / show: runs as the projections know them.
-import { usageError } from "../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
 import { FIELD_COLUMNS, fieldRows, print } from "../output.ts";
-import { ALL_HELP, ALL_OPTION, noteMorePages, readPages } from "../pages.ts";
+import { ALL_HELP, ALL_OPTION, limitOption, noteMorePages, readPages } from "../pages.ts";
 import type { Column } from "../table.ts";
 
 export interface ExecutionRecord {
@@ -67,8 +66,7 @@ export const executionCommands: Command[] = [
       ALL_HELP,
     ],
     async run({ client, terminal, format, options }) {
-      const limit = stringOption(options, "limit");
-      if (limit !== undefined && !/^\d+$/.test(limit)) throw usageError("--limit must be a whole number");
+      const limit = limitOption(options);
       const answer = await readPages<ExecutionRecord>(
         client(),
         "/api/executions",
