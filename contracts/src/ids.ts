@@ -38,3 +38,13 @@ export const GuidSchema = v.pipe(
   v.string(),
   v.regex(GUID_PATTERN, "expected a GUID like 00000000-0000-0000-0000-000000000000"),
 );
+
+/**
+ * A cleanup an operator asked for, e.g. "cleanup-20261124-060000-ab12" (the gateway names it after the
+ * moment it was asked for). A run id never contains ":", so "cleanup:<id>" can never name a run.
+ */
+export const CleanupIdSchema = v.pipe(
+  dnsName("a cleanup id", ID_MAX_LENGTH),
+  v.startsWith("cleanup-", 'expected a cleanup id starting with "cleanup-"'),
+);
+export type CleanupId = v.InferOutput<typeof CleanupIdSchema>;

@@ -118,7 +118,12 @@ describe("parseEvent", () => {
   });
 
   it("lets requests about no run carry their own correlation id", () => {
-    const data = { scenarioId: "vm-start-stop", dryRun: true, requestedBy: "operator:bob" };
+    const data = {
+      cleanupId: "cleanup-20261124-150000-ab12",
+      scenarioId: "vm-start-stop",
+      dryRun: true,
+      requestedBy: "operator:bob",
+    };
     const event = parseEvent(
       envelope({
         type: "com.haymaker.cleanup.requested.v1",

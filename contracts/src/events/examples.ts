@@ -10,6 +10,7 @@ const subscription = "/subscriptions/11111111-2222-3333-4444-555555555555";
 const resourceGroup = `haymaker-${runId}-${agentId}`;
 const resourceGroupId = `${subscription}/resourceGroups/${resourceGroup}`;
 const storageAccount = `${resourceGroupId}/providers/Microsoft.Storage/storageAccounts/hmk3f9a01`;
+const cleanupId = "cleanup-20261124-150000-ab12";
 const runtimeRef = `${subscription}/resourceGroups/haymaker/providers/Microsoft.App/jobs/hm-k3f9-a01`;
 
 const run = {
@@ -105,7 +106,39 @@ export const EXAMPLE_DATA: { readonly [N in EventName]: EventDataInput<N> } = {
   },
   "run.failed": { runId, phase: "select", reason: "the scenario catalogue is empty" },
   "run.cancel.requested": { runId, requestedBy: "operator:alice@contoso.com", reason: "maintenance window" },
-  "cleanup.requested": { runId, dryRun: false, requestedBy: "operator:alice@contoso.com" },
+  "cleanup.requested": {
+    cleanupId,
+    runId,
+    dryRun: false,
+    requestedBy: "operator:alice@contoso.com",
+    agents: [{ runId, agentId, scenarioId, identity, secretRef: estate.secretRef }],
+  },
+  "cleanup.completed": {
+    cleanupId,
+    runId,
+    requestedBy: "operator:alice@contoso.com",
+    completedAt: "2026-11-24T15:00:00Z",
+    agents: [
+      {
+        runId,
+        agentId,
+        scenarioId,
+        deleted: [resourceGroupId],
+        notDeleted: [{ resourceId: storageAccount, reason: "409 Conflict: the account is locked" }],
+        identity: { displayName: identity.displayName, deleted: true },
+        secret: { deleted: true },
+      },
+    ],
+    unowned: { deleted: [], notDeleted: [] },
+    counts: {
+      resourcesDeleted: 1,
+      resourcesNotDeleted: 1,
+      identitiesDeleted: 1,
+      identitiesNotDeleted: 0,
+      secretsDeleted: 1,
+      secretsNotDeleted: 0,
+    },
+  },
   "agent.log": {
     runId,
     agentId,

@@ -34,6 +34,7 @@ const ALL_EVENTS = [
   "agent.progress",
   "run.cancel.requested",
   "cleanup.requested",
+  "cleanup.completed",
 ];
 
 /** Parses an example with some fields replaced and some left out, returning the error it throws. */
@@ -399,6 +400,46 @@ const INVALID: Case[] = [
     reason: /expected boolean, got "no"/,
   },
   { name: "cleanup.requested", patch: {}, omit: ["dryRun"], path: "data.dryRun", reason: /is required/ },
+  {
+    name: "cleanup.requested",
+    patch: { cleanupId: "run-20261124-0600-k3f9" },
+    path: "data.cleanupId",
+    reason: /starting with "cleanup-"/,
+  },
+  {
+    name: "cleanup.requested",
+    patch: { agents: [{ runId: "r1", agentId: "a01", scenarioId: "s1", secretRef: "hunter2" }] },
+    path: "data.agents[0].secretRef",
+    reason: /expected a secret reference/,
+  },
+  {
+    name: "cleanup.completed",
+    patch: { cleanupId: undefined },
+    path: "data.cleanupId",
+    reason: /is required/,
+  },
+  {
+    name: "cleanup.completed",
+    patch: {
+      unowned: {
+        deleted: [],
+        notDeleted: [
+          {
+            resourceId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/g",
+            reason: "failed: Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijk",
+          },
+        ],
+      },
+    },
+    path: "data.unowned.notDeleted[0].reason",
+    reason: /must not contain a secret/,
+  },
+  {
+    name: "cleanup.completed",
+    patch: { counts: { ...EXAMPLE_DATA["cleanup.completed"].counts, secretsDeleted: -1 } },
+    path: "data.counts.secretsDeleted",
+    reason: /at least 0/,
+  },
 ];
 
 describe("invalid event data", () => {

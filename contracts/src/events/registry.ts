@@ -12,7 +12,11 @@ import {
   CleanupRequiredDataSchema,
   IdentityProvisionedDataSchema,
 } from "./agents.ts";
-import { CleanupRequestedDataSchema, RunCancelRequestedDataSchema } from "./operator.ts";
+import {
+  CleanupCompletedDataSchema,
+  CleanupRequestedDataSchema,
+  RunCancelRequestedDataSchema,
+} from "./operator.ts";
 import {
   RunCompletedDataSchema,
   RunFailedDataSchema,
@@ -45,6 +49,7 @@ export const EVENTS = {
   "run.failed": { schema: RunFailedDataSchema, topic: "run-failed" },
   "run.cancel.requested": { schema: RunCancelRequestedDataSchema, topic: "run-cancel-requested" },
   "cleanup.requested": { schema: CleanupRequestedDataSchema, topic: "cleanup-requested" },
+  "cleanup.completed": { schema: CleanupCompletedDataSchema, topic: "cleanup-completed" },
   "agent.log": { schema: AgentLogDataSchema, topic: AGENT_TELEMETRY_TOPIC },
   "agent.resource.created": { schema: AgentResourceDataSchema, topic: AGENT_TELEMETRY_TOPIC },
   "agent.resource.deleted": { schema: AgentResourceDataSchema, topic: AGENT_TELEMETRY_TOPIC },
