@@ -91,7 +91,8 @@ describe("bus topology", () => {
     expect(consumersOf("agent.cleaned")).toEqual(["report"]);
     expect(consumersOf("run.failed")).toEqual(["report"]);
     expect(consumersOf("run.rejected")).toEqual(["report"]);
-    for (const name of ["run.completed", "cleanup.completed", ...TELEMETRY] as EventName[]) expect(consumersOf(name)).toEqual([]);
+    for (const name of ["run.completed", "cleanup.completed", ...TELEMETRY] as EventName[])
+      expect(consumersOf(name)).toEqual([]);
   });
 
   it("lists a service's subscriptions with their settings", () => {

@@ -24,7 +24,8 @@ export const MAX_CLEANUP_AGENTS = 200;
 export const MAX_CLEANUP_LISTED_RESOURCES = MAX_RESOURCES_PER_AGENT;
 
 const runOrScenario = v.check(
-  (input: { runId?: string; scenarioId?: string }) => input.runId !== undefined || input.scenarioId !== undefined,
+  (input: { runId?: string; scenarioId?: string }) =>
+    input.runId !== undefined || input.scenarioId !== undefined,
   'expected at least one of "runId" or "scenarioId"',
 );
 
