@@ -1,8 +1,9 @@
 // The local stack's first admin API key: created on the first start, kept 0600 in the data directory,
 // and named in local.json so the CLI and an operator's shell can call the gateway without setup.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteApiKeyStore } from "@haymaker/gateway/api-keys";
+import { writePrivateFile } from "./local-file.ts";
 
 export const ADMIN_KEY_FILE = "admin-api-key";
 
@@ -14,7 +15,8 @@ export async function ensureAdminKey(dataDirectory: string): Promise<string> {
     const existing = existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
     if (existing !== undefined && (await keys.verify(existing)) !== undefined) return file;
     const { key } = await keys.create("admin", "local-admin");
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    // A new file, 0600, even when a revoked key's file was there (and had been made readable).
+    writePrivateFile(file, `${key}\n`);
     return file;
   } finally {
     keys.close();

@@ -1,7 +1,9 @@
 // local.json in the data directory: how tools (the CLI, tests, an operator's shell) find the running local
 // stack without configuration. Written 0600 when the stack is up (it holds the sandbox credentials of
-// HayMaker's own identity), removed when it stops.
-import { rmSync, writeFileSync } from "node:fs";
+// HayMaker's own identity), removed when it stops. The CLI trusts it only as this writes it: a regular
+// file of the user's, 0600 whatever was there before, naming a loopback gateway and the running stack's pid.
+import { randomUUID } from "node:crypto";
+import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface LocalStackFile {
@@ -30,8 +32,23 @@ export const LOCAL_FILE = "local.json";
 
 export function writeLocalFile(dataDirectory: string, contents: LocalStackFile): string {
   const file = join(dataDirectory, LOCAL_FILE);
-  writeFileSync(file, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600 });
+  // The CLI ignores local.json in a directory others may change (they could swap the file). A data
+  // directory made before by a tool with a group-writable umask gets those bits taken away here.
+  const mode = statSync(dataDirectory).mode & 0o777;
+  if ((mode & 0o022) !== 0) chmodSync(dataDirectory, mode & ~0o022);
+  writePrivateFile(file, `${JSON.stringify(contents, null, 2)}\n`);
   return file;
+}
+
+/**
+ * Replaces `file` whole with a new 0600 file: an existing one keeps its old mode when written in place,
+ * and a reader would otherwise see half a file. `wx` creates the temporary file or fails, never follows a
+ * link left where it goes.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600, flag: "wx" });
+  renameSync(temporary, file);
 }
 
 export function removeLocalFile(dataDirectory: string): void {
