@@ -23,11 +23,13 @@ export const MAX_CLEANUP_AGENTS = 200;
 /** The most resource ids one cleanup.completed lists; its counts are always complete. */
 export const MAX_CLEANUP_LISTED_RESOURCES = MAX_RESOURCES_PER_AGENT;
 
-const runOrScenario = v.check(
-  (input: { runId?: string; scenarioId?: string }) =>
-    input.runId !== undefined || input.scenarioId !== undefined,
-  'expected at least one of "runId" or "scenarioId"',
-);
+/** A cleanup names a run, a scenario, or both. TInput is inferred from the pipe it is placed in. */
+function runOrScenario<TInput extends { runId?: string; scenarioId?: string }>() {
+  return v.check<TInput, string>(
+    (input) => input.runId !== undefined || input.scenarioId !== undefined,
+    'expected at least one of "runId" or "scenarioId"',
+  );
+}
 
 /** An agent the projections know is not fully cleaned up: its identity and its secret's reference. */
 export const CleanupAgentSchema = v.object({
@@ -53,7 +55,7 @@ export const CleanupRequestedDataSchema = v.pipe(
     requestedBy: PrincipalSchema,
     agents: v.optional(boundedArray(CleanupAgentSchema, 0, MAX_CLEANUP_AGENTS, "agents"), []),
   }),
-  runOrScenario,
+  runOrScenario(),
 );
 export type CleanupRequestedData = v.InferOutput<typeof CleanupRequestedDataSchema>;
 
@@ -103,7 +105,7 @@ export const CleanupCompletedDataSchema = v.pipe(
     /** True when some deleted resource ids were left out of the lists to keep the event small. */
     truncated: v.optional(v.boolean(), false),
   }),
-  runOrScenario,
+  runOrScenario(),
   v.check(
     (input) =>
       input.agents.reduce((sum, agent) => sum + agent.deleted.length + agent.notDeleted.length, 0) +
