@@ -12,6 +12,15 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 // It prints only once its SIGTERM handler is in place, so a test that saw the line may stop it.
 const AGENT = `
 const mode = process.env.AGENT_MODE;
+if (mode === "env") {
+  // What an agent can see of the processes above it: its own environment and its supervisor's.
+  const fs = require("node:fs");
+  const keys = (entries) => entries.filter(Boolean).map((entry) => entry.split("=")[0]).sort().join(",");
+  const supervisor = fs.readFileSync("/proc/" + process.ppid + "/environ", "utf8");
+  console.log("agent keys: " + keys(Object.entries(process.env).map(([k, v]) => k + "=" + v)));
+  console.log("supervisor keys: " + keys(supervisor.split("\\0")));
+  console.log("supervisor holds the service's secret: " + supervisor.includes("orchestrator-secret-value"));
+}
 if (mode === "linger") {
   process.on("SIGTERM", () => { console.log("tearing down"); setTimeout(() => process.exit(0), 100); });
   setInterval(() => {}, 1000);
@@ -65,6 +74,29 @@ describe("the local agent runtime (supervised child processes)", () => {
     );
     for (const file of [join(directory, "hm-run1-a01.json"), runtime.logFile(ref)]) {
       expect(readFileSync(file, "utf8")).not.toContain("not-on-disk-value");
+    }
+  });
+
+  it("gives the agent only its own environment, and its supervisor nothing of the service's", async () => {
+    const inherited = {
+      HAYMAKER_CLIENT_SECRET: "orchestrator-secret-value",
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: "x",
+    };
+    Object.assign(process.env, inherited);
+    try {
+      const ref = await runtime.start({ name: "hm-run1-a06", env: env("env") });
+      await until(ref, (s) => s.state !== "running");
+      const log = readFileSync(runtime.logFile(ref), "utf8");
+      const allowed = new Set(["PATH", "NODE_COMPILE_CACHE", ...Object.keys(env("env"))]);
+      const agentKeys = /agent keys: (.*)/.exec(log)?.[1]?.split(",") ?? [];
+      expect(agentKeys).toEqual(expect.arrayContaining(Object.keys(env("env"))));
+      expect(agentKeys.filter((key) => !allowed.has(key))).toEqual([]);
+      const supervisorKeys = /supervisor keys: (.*)/.exec(log)?.[1]?.split(",") ?? [];
+      expect(supervisorKeys).toContain("PATH");
+      expect(supervisorKeys.filter((key) => key !== "PATH" && key !== "NODE_COMPILE_CACHE")).toEqual([]);
+      expect(log).toContain("supervisor holds the service's secret: false");
+    } finally {
+      for (const key of Object.keys(inherited)) delete process.env[key];
     }
   });
 

@@ -71,20 +71,19 @@ export class ProcessRuntime implements AgentRuntime {
     } finally {
       unlinkSync(temporary);
     }
+    // The supervisor gets the bare minimum, never the starting service's environment (deploy's holds its bus
+    // connection and, in some setups, HayMaker's own credentials): the agent could read it in
+    // /proc/<supervisor>/environ. The agent's own environment travels on stdin.
     const supervisor = spawn(process.execPath, [SUPERVISOR, file], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
+      env: baseEnvironment(),
     });
     supervisor.stdin.end(
       JSON.stringify({
         command: this.#options.command,
         args: this.#options.args,
-        env: {
-          PATH: process.env.PATH ?? "",
-          // Agents start by the hundred; Node's compile cache, when the service has one, makes each start cheaper.
-          ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
-          ...spec.env,
-        },
+        env: { ...baseEnvironment(), ...spec.env },
         logFile: this.logFile(ref),
         graceMs: this.#options.graceMs ?? 30_000,
       }),
@@ -151,6 +150,15 @@ export class ProcessRuntime implements AgentRuntime {
       if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
     }
   }
+}
+
+/** What every process the runtime starts inherits from the service: how to find programs, and Node's cache. */
+function baseEnvironment(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    // Agents start by the hundred; Node's compile cache, when the service has one, makes each start cheaper.
+    ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+  };
 }
 
 function statusOf(record: ProcessRecord): AgentStatus {
