@@ -51,7 +51,12 @@ describe("newEvent", () => {
   });
 
   it("needs a correlation id for requests about no run", () => {
-    const data = { scenarioId: "vm-start-stop", dryRun: true, requestedBy: "operator:bob" };
+    const data = {
+      cleanupId: "cleanup-20261124-150000-ab12",
+      scenarioId: "vm-start-stop",
+      dryRun: true,
+      requestedBy: "operator:bob",
+    };
     expect(() => newEvent("cleanup.requested", { source: "/haymaker/gateway", data })).toThrow(EnvelopeError);
     const event = newEvent("cleanup.requested", {
       source: "/haymaker/gateway",
