@@ -17,6 +17,7 @@ import type {
 } from "./queries.ts";
 import type {
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   ExecutionWithAgents,
   IdentityRecord,
@@ -61,6 +62,9 @@ export interface ProjectionStore {
    * previous answer's lastSequence as afterSequence to follow the run. An unknown run has no events yet.
    */
   runEvents(runId: string, query?: RunEventQuery): Promise<RunEventPage>;
+
+  /** An operator's cleanup: requested, or completed with what it deleted and could not. */
+  getCleanup(cleanupId: string): Promise<CleanupRecord | undefined>;
 
   /** Over the runs requested in [since, until). */
   metrics(query: MetricsQuery): Promise<Metrics>;

@@ -153,7 +153,7 @@ export function parseQuery<S extends v.GenericSchema>(
 }
 
 /** Checks an id a read takes (a run id, an agent id), naming the field when it cannot be one. */
-export function checkId(field: string, schema: typeof RunIdSchema, value: string): void {
+export function checkId(field: string, schema: v.GenericSchema<string, string>, value: string): void {
   parseQuery(schema, value, field);
 }
 

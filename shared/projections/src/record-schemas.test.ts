@@ -11,6 +11,7 @@ import {
   AgentPageSchema,
   type AgentProgressSchema,
   AgentRecordSchema,
+  CleanupRecordSchema,
   type CloudEventRecordSchema,
   ExecutionPageSchema,
   ExecutionRecordSchema,
@@ -31,6 +32,7 @@ import {
 import type {
   AgentProgress,
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   ExecutionWithAgents,
   IdentityRecord,
@@ -72,6 +74,7 @@ describe("the record schemas' types", () => {
     expectTypeOf<Out<typeof ScenarioMetricsSchema>>().toEqualTypeOf<Flat<ScenarioMetrics>>();
     expectTypeOf<Out<typeof MetricsSchema>>().toEqualTypeOf<Flat<Metrics>>();
     expectTypeOf<Out<typeof LogPageSchema>>().toEqualTypeOf<Flat<LogPage>>();
+    expectTypeOf<Out<typeof CleanupRecordSchema>>().toEqualTypeOf<Flat<CleanupRecord>>();
   });
 
   it("are the pages' types", () => {
@@ -125,6 +128,35 @@ const FAILING_STORY = [
     { id: `${FAILING}.cancel`, time: "2026-11-24T07:20:00+01:00" },
   ),
 ];
+const CLEANUP = "cleanup-20261124-090000-ab12";
+/** An operator's cleanup of the completed run: requested, and completed with every field filled. */
+const CLEANUP_EVENTS = [
+  testEvent(
+    "cleanup.requested",
+    { ...EXAMPLE_DATA["cleanup.requested"], cleanupId: CLEANUP, runId: RUN, agents: [] },
+    { id: `${CLEANUP}.requested`, time: "2026-11-24T09:00:00Z" },
+  ),
+  testEvent(
+    "cleanup.completed",
+    {
+      ...EXAMPLE_DATA["cleanup.completed"],
+      cleanupId: CLEANUP,
+      runId: RUN,
+      agents: EXAMPLE_DATA["cleanup.completed"].agents.map((agent) => ({
+        ...agent,
+        runId: RUN,
+        identity: { displayName: `haymaker-${RUN}-a01`, deleted: false, reason: "403 Forbidden" },
+        secret: { deleted: false, reason: "the secret store refused the reference" },
+      })),
+      unowned: {
+        deleted: ["/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/stray"],
+        notDeleted: [],
+      },
+      truncated: true,
+    },
+    { id: `${CLEANUP}.completed`, time: "2026-11-24T09:01:00Z" },
+  ),
+];
 const REJECTED_EVENT = testEvent(
   "run.rejected",
   { ...EXAMPLE_DATA["run.rejected"], runId: REJECTED, size: "small" },
@@ -143,6 +175,7 @@ interface Answers {
   logPages: LogPage[];
   runEventPages: RunEventPage[];
   metrics: Metrics[];
+  cleanups: CleanupRecord[];
 }
 
 async function answersOf(store: SqliteProjectionStore): Promise<Answers> {
@@ -176,6 +209,7 @@ async function answersOf(store: SqliteProjectionStore): Promise<Answers> {
       }),
       await store.metrics({ since: "2026-01-01T00:00:00Z", until: "2026-01-02T00:00:00Z" }),
     ],
+    cleanups: [(await store.getCleanup(CLEANUP))!],
   };
 }
 
@@ -190,6 +224,7 @@ const SCHEMA_OF: { [K in keyof Answers]: v.GenericSchema } = {
   logPages: LogPageSchema,
   runEventPages: RunEventPageSchema,
   metrics: MetricsSchema,
+  cleanups: CleanupRecordSchema,
 };
 
 /** The answers as the gateway sends them: JSON. */
@@ -201,7 +236,7 @@ describe("the record schemas", () => {
 
   beforeAll(async () => {
     store = SqliteProjectionStore.inMemory();
-    await applyAll(store, [...COMPLETED_STORY, ...FAILING_STORY, REJECTED_EVENT]);
+    await applyAll(store, [...COMPLETED_STORY, ...FAILING_STORY, REJECTED_EVENT, ...CLEANUP_EVENTS]);
     answers = asJson(await answersOf(store));
   });
   afterAll(() => store.close());
@@ -225,6 +260,8 @@ describe("the record schemas", () => {
     expect(answers.runEventPages.every((page) => page.items.length > 0)).toBe(true);
     expect(answers.metrics[0]?.scenarios.map((scenario) => scenario.successRate)).toContain(0);
     expect(answers.metrics[2]?.runs.successRate).toBeNull();
+    expect(answers.cleanups[0]).toMatchObject({ status: "completed", truncated: true, agentsNamed: 0 });
+    expect(answers.cleanups[0]?.agents?.[0]?.secret?.reason).toBeDefined();
   });
 
   it("accept every record and page the store returns, dropping nothing", () => {

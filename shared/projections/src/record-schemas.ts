@@ -28,6 +28,7 @@ import * as v from "valibot";
 import {
   AGENT_PIPELINE_STAGES,
   type AgentPipelineStage,
+  CLEANUP_STATUSES,
   EXECUTION_STATUSES,
   RESOURCE_STATUSES,
 } from "./records.ts";
@@ -351,6 +352,83 @@ export const IdentityRecordSchema = v.pipe(
   }),
   v.title("IdentityRecord"),
   v.description("The Entra ID identity provisioned for one agent, and whether cleanup deleted it."),
+);
+
+// ---- Operators' cleanups -----------------------------------------------------------------------------
+
+const NotDeletedSchema = v.object({
+  resourceId: armId("What could not be deleted."),
+  reason: text("Why: a short cause (status and code), never a response body."),
+});
+
+const DeletionOutcomeEntries = {
+  deleted: described(v.boolean(), "Whether it is gone (already gone counts)."),
+  reason: v.optional(text("Why it is not gone.")),
+};
+
+const CleanedAgentSchema = v.pipe(
+  v.object({
+    runId: runId(),
+    agentId: agentId(),
+    scenarioId: scenarioId(),
+    deleted: described(v.array(armId("Deleted.")), "What this cleanup deleted."),
+    notDeleted: described(v.array(NotDeletedSchema), "What it could not delete, and why."),
+    identity: v.optional(
+      described(
+        v.object({ displayName: text("The identity's display name."), ...DeletionOutcomeEntries }),
+        "The agent's Entra ID identity; absent when none was known or found.",
+      ),
+    ),
+    secret: v.optional(
+      described(v.object(DeletionOutcomeEntries), "The identity's secret; absent when none was known."),
+    ),
+  }),
+  v.title("CleanedAgent"),
+  v.description("What one agent's part of a cleanup did: every other resource of the agent is gone."),
+);
+
+export const CleanupRecordSchema = v.pipe(
+  v.object({
+    cleanupId: text("The cleanup's id, e.g. cleanup-20261124-150000-ab12."),
+    status: picklist(CLEANUP_STATUSES, "requested until force-cleanup reports back, then completed."),
+    runId: v.optional(runId()),
+    scenarioId: v.optional(described(ScenarioIdSchema, "The scenario whose runs are cleaned up.")),
+    requestedBy: v.optional(text('Who asked, e.g. "operator:alice@contoso.com".')),
+    requestedAt: v.optional(instant("When it was asked for.")),
+    agentsNamed: v.optional(
+      count("How many agents the request named from the projections (their identities and secrets)."),
+    ),
+    completedAt: v.optional(instant("When force-cleanup finished.")),
+    agents: v.optional(described(v.array(CleanedAgentSchema), "Per agent: what was deleted and what not.")),
+    unowned: v.optional(
+      described(
+        v.object({
+          deleted: described(v.array(armId("Deleted.")), "Deleted."),
+          notDeleted: described(v.array(NotDeletedSchema), "Not deleted, and why."),
+        }),
+        "Resources found by tag that name no run and agent.",
+      ),
+    ),
+    counts: v.optional(
+      described(
+        v.object({
+          resourcesDeleted: count("Resources deleted."),
+          resourcesNotDeleted: count("Resources that could not be deleted."),
+          identitiesDeleted: count("Identities deleted (or already gone)."),
+          identitiesNotDeleted: count("Identities that could not be deleted."),
+          secretsDeleted: count("Secrets deleted (or already gone)."),
+          secretsNotDeleted: count("Secrets that could not be deleted."),
+        }),
+        "Totals; complete even when the lists are truncated.",
+      ),
+    ),
+    truncated: v.optional(
+      described(v.boolean(), "Some deleted resource ids were left out of the lists to keep the event small."),
+    ),
+    updatedAt: instant("The time of the newest event applied."),
+  }),
+  v.title("CleanupRecord"),
+  v.description("A cleanup an operator asked for, and once completed what it deleted and what it could not."),
 );
 
 // ---- Logs and run events -----------------------------------------------------------------------------

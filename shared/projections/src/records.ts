@@ -2,7 +2,15 @@
 // read time), each belonging to one run, whose id is the partition key a Cosmos DB adapter stores it under.
 // Timestamps are normalised to UTC ISO strings (2026-11-24T06:00:00.000Z) so they compare as text.
 // No record holds a secret: identities carry their secret's reference (a Key Vault id or local:<name>) only.
-import type { AgentOutcome, EventData, HayMakerEvent, RunFailedData, RunSize } from "@haymaker/contracts";
+import type {
+  AgentOutcome,
+  CleanedAgent,
+  CleanupCompletedData,
+  EventData,
+  HayMakerEvent,
+  RunFailedData,
+  RunSize,
+} from "@haymaker/contracts";
 
 export const EXECUTION_STATUSES = [
   "requested",
@@ -192,6 +200,34 @@ export interface RunEventRecord {
   sequence: number;
   /** The CloudEvent as it was applied: attributes and data. */
   event: HayMakerEvent;
+}
+
+export const CLEANUP_STATUSES = ["requested", "completed"] as const;
+export type CleanupStatus = (typeof CLEANUP_STATUSES)[number];
+
+/**
+ * A cleanup an operator asked for: requested when the gateway published it, completed with what
+ * force-cleanup deleted and could not. Belongs to no run (a scenario's cleanup spans runs); kept under its
+ * own id. Holds no secret reference.
+ */
+export interface CleanupRecord {
+  cleanupId: string;
+  status: CleanupStatus;
+  runId?: string;
+  scenarioId?: string;
+  requestedBy?: string;
+  requestedAt?: string;
+  /** How many agents the request named from the projections (their identities and secrets). */
+  agentsNamed?: number;
+  completedAt?: string;
+  /** Per agent: resources deleted and not (with why), its identity and secret. */
+  agents?: CleanedAgent[];
+  /** Resources found by tag that name no run and agent. */
+  unowned?: CleanupCompletedData["unowned"];
+  counts?: CleanupCompletedData["counts"];
+  /** Some deleted resource ids were left out of the lists (the counts are complete). */
+  truncated?: boolean;
+  updatedAt: string;
 }
 
 /** A run with every agent the projection knows of, ordered by agent id. */

@@ -1,5 +1,6 @@
 import { describe, onTestFinished } from "vitest";
 import type { ProjectionStore } from "../projection-store.ts";
+import { describeCleanupContract } from "./cleanup-contract.ts";
 import type { MakeProjectionStore } from "./helpers.ts";
 import { describeLifecycleContract } from "./lifecycle-contract.ts";
 import { describeLogsAndMetricsContract } from "./logs-metrics-contract.ts";
@@ -20,5 +21,6 @@ export function projectionStoreContract(name: string, makeStore: MakeProjectionS
     describeReadsContract(makeAndClose);
     describeLogsAndMetricsContract(makeAndClose);
     describeRunEventsContract(makeAndClose);
+    describeCleanupContract(makeAndClose);
   });
 }

@@ -1,6 +1,6 @@
-// Applying one event in Cosmos DB: everything an event reads and writes lies in the partition of its run, so
-// it is read with point reads and written with one transactional batch, which real Cosmos DB commits all at
-// once or not at all.
+// Applying one event in Cosmos DB: everything one unit of an event reads and writes lies in one partition
+// (its run's; see projecting/units.ts), so it is read with point reads and written with one transactional
+// batch, which real Cosmos DB commits all at once or not at all. Nearly every event is one unit.
 //
 // Concurrency: optimistic, with etags, inside the batch rather than instead of it (etags alone cannot make
 // several documents change together; a batch alone would let two writers overwrite each other). Every write in the batch is conditional — a record that existed is
@@ -12,13 +12,12 @@
 // first operation, before it has written anything.
 import { BulkOperationType, type Container, type JSONObject, type OperationInput } from "@azure/cosmos";
 import type { HayMakerEvent } from "@haymaker/contracts";
-import { projectEvent } from "../projecting/project-event.ts";
 import type { ProjectionReads, ProjectionWrites, ReadPlan } from "../projecting/read-plan.ts";
-import { readPlanFor } from "../projecting/read-plan.ts";
-import { runEventStreamOf } from "../projecting/run-events.ts";
+import { type ProjectionUnit, unitsOf } from "../projecting/units.ts";
 import type { ApplyResult } from "../projection-store.ts";
 import type {
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   IdentityRecord,
   ResourceRecord,
@@ -27,6 +26,8 @@ import type {
 import {
   agentDocument,
   agentDocumentId,
+  CLEANUP_ID,
+  cleanupDocument,
   EXECUTION_ID,
   executionDocument,
   HEAD_ID,
@@ -67,17 +68,31 @@ export async function applyEvent(
   expiry: Expiry,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<ApplyResult> {
-  // The contracts make correlationid the run id whenever the event names a run.
-  const runId = event.correlationid;
-  const plan = readPlanFor(event);
+  let applied = false;
+  // In order: a cleanup's own record comes last, so it reads completed only once its agents are settled.
+  for (const unit of unitsOf(event)) {
+    if (await applyUnit(container, event, unit, expiry, retry)) applied = true;
+  }
+  return { applied };
+}
+
+/** True when the unit was applied now; false when it had been before. */
+async function applyUnit(
+  container: Container,
+  event: HayMakerEvent,
+  unit: ProjectionUnit,
+  expiry: Expiry,
+  retry: RetryPolicy,
+): Promise<boolean> {
+  const { partition } = unit;
   for (let attempt = 1; ; attempt++) {
-    const found = await loadDocuments(container, runId, event, plan);
-    if (found.has(processedEventDocumentId(event.id))) return { applied: false };
-    const operations = batchFor(runId, event, plan, found, expiry);
-    if (await commit(container, runId, operations)) return { applied: true };
+    const found = await loadDocuments(container, unit);
+    if (found.has(processedEventDocumentId(unit.markerId))) return false;
+    const operations = batchFor(event, unit, found, expiry);
+    if (await commit(container, partition, operations)) return true;
     if (attempt >= retry.attempts) {
       throw new Error(
-        `gave up applying event ${event.id} after ${attempt} tries: other writers kept changing run ${runId} at the same time`,
+        `gave up applying event ${event.id} after ${attempt} tries: other writers kept changing ${partition} at the same time`,
       );
     }
     await pause(Math.random() * Math.min(retry.maxDelayMs, 2 ** attempt));
@@ -85,27 +100,27 @@ export async function applyEvent(
 }
 
 /**
- * The run's head, the event's processed marker and every record the plan names, by document id: point
+ * The partition's head, the unit's processed marker and every record the plan names, by document id: point
  * reads (the cheapest reads there are, and no query plan to fetch first), the head before the others. Every
  * commit replaces the head, so whatever committed before the head was read is seen by the reads after it,
- * and whatever committed after makes this event's conditional write of the head fail. Each record read is
+ * and whatever committed after makes this unit's conditional write of the head fail. Each record read is
  * also written conditionally, which catches a read served by a replica that lags.
  */
 async function loadDocuments(
   container: Container,
-  runId: string,
-  event: HayMakerEvent,
-  plan: ReadPlan | undefined,
+  unit: ProjectionUnit,
 ): Promise<Map<string, StoredDocument>> {
+  const { partition: runId, plan } = unit;
   const read = async (id: string) => (await container.item(id, runId).read<StoredDocument>()).resource;
   const head = await read(HEAD_ID);
-  const ids = [processedEventDocumentId(event.id)];
+  const ids = [processedEventDocumentId(unit.markerId)];
   if (plan) {
     ids.push(EXECUTION_ID, ...plan.resourceIds);
     if (plan.agentId !== undefined) {
       ids.push(agentDocumentId(plan.agentId));
       if (plan.identity) ids.push(identityDocumentId(plan.agentId));
     }
+    if (plan.cleanupId !== undefined) ids.push(CLEANUP_ID);
   }
   const agentResources =
     plan?.agentId !== undefined && plan.allResourcesOfAgent
@@ -137,21 +152,22 @@ function readsOf(plan: ReadPlan, found: ReadonlyMap<string, StoredDocument>): Pr
         ? undefined
         : recordOf<IdentityRecord>(identityDocumentId(plan.agentId)),
     resources,
+    ...(plan.cleanupId === undefined ? {} : { cleanup: recordOf<CleanupRecord>(CLEANUP_ID) }),
   };
 }
 
 function batchFor(
-  runId: string,
   event: HayMakerEvent,
-  plan: ReadPlan | undefined,
+  unit: ProjectionUnit,
   found: ReadonlyMap<string, StoredDocument>,
   expiry: Expiry,
 ): OperationInput[] {
-  const writes: ProjectionWrites = plan
-    ? projectEvent(event, readsOf(plan, found))
+  const runId = unit.partition;
+  const writes: ProjectionWrites = unit.plan
+    ? unit.project(readsOf(unit.plan, found))
     : { resources: [], logs: [] };
   const head = found.get(HEAD_ID) as HeadDocument | undefined;
-  const streamRunId = runEventStreamOf(event);
+  const streamRunId = unit.stream;
   const runEventCount = (head?.runEventCount ?? 0) + (streamRunId === undefined ? 0 : 1);
 
   const documents: StoredDocument[] = [headDocument(runId, runEventCount)];
@@ -160,14 +176,15 @@ function batchFor(
   if (writes.identity) documents.push(identityDocument(writes.identity));
   for (const resource of writes.resources) documents.push(resourceDocument(resource));
   for (const log of writes.logs) documents.push(logDocument(log, expiry.logSeconds));
+  if (writes.cleanup) documents.push(cleanupDocument(runId, writes.cleanup));
   if (streamRunId !== undefined) {
     const runEvent: RunEventRecord = { runId: streamRunId, sequence: runEventCount, event };
     documents.push(runEventDocument(runEvent, expiry.logSeconds));
   }
-  documents.push(processedEventDocument(runId, event, expiry.processedEventSeconds));
+  documents.push(processedEventDocument(runId, unit.markerId, event, expiry.processedEventSeconds));
   if (documents.length > MAX_BATCH_OPERATIONS) {
     throw new Error(
-      `event ${event.id} changes ${documents.length} documents of run ${runId}, more than one Cosmos DB transactional batch holds (${MAX_BATCH_OPERATIONS})`,
+      `event ${event.id} changes ${documents.length} documents of ${runId}, more than one Cosmos DB transactional batch holds (${MAX_BATCH_OPERATIONS})`,
     );
   }
   return documents.map((document) => writeOf(document, found.get(document.id)?._etag, runId));

@@ -3,9 +3,16 @@
 // transactional batch (see apply-event.ts), each list paged by key (see keyset-query.ts).
 import { type Container, CosmosClient, type CosmosClientOptions } from "@azure/cosmos";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
-import { AgentIdSchema, type HayMakerEvent, parseEvent, RunIdSchema } from "@haymaker/contracts";
+import {
+  AgentIdSchema,
+  CleanupIdSchema,
+  type HayMakerEvent,
+  parseEvent,
+  RunIdSchema,
+} from "@haymaker/contracts";
 import * as v from "valibot";
 import { computeMetrics, type Metrics } from "../metrics.ts";
+import { cleanupPartition } from "../projecting/cleanup.ts";
 import { instant } from "../projecting/merge.ts";
 import { resourceRecordId } from "../projecting/resource-ids.ts";
 import type { ApplyResult, ProjectionStore } from "../projection-store.ts";
@@ -35,6 +42,7 @@ import {
 } from "../queries.ts";
 import type {
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   ExecutionWithAgents,
   IdentityRecord,
@@ -44,7 +52,7 @@ import type {
 } from "../records.ts";
 import { applyEvent, DEFAULT_RETRY, type Expiry, type RetryPolicy } from "./apply-event.ts";
 import { DEFAULT_CONTAINER, openContainer } from "./container.ts";
-import { agentDocumentId, HEAD_ID, type HeadDocument, type StoredDocument } from "./documents.ts";
+import { agentDocumentId, CLEANUP_ID, HEAD_ID, type HeadDocument, type StoredDocument } from "./documents.ts";
 import { keysetPage, queryAll, Where, whereKind } from "./keyset-query.ts";
 
 export const DEFAULT_LOG_TTL_DAYS = 30;
@@ -308,6 +316,11 @@ export class CosmosProjectionStore implements ProjectionStore {
       q.continuation,
       q.runId,
     );
+  }
+
+  async getCleanup(cleanupId: string): Promise<CleanupRecord | undefined> {
+    checkId("cleanupId", CleanupIdSchema, cleanupId);
+    return this.#pointRead<CleanupRecord>(cleanupPartition(cleanupId), CLEANUP_ID);
   }
 
   async runEvents(runId: string, query?: RunEventQuery): Promise<RunEventPage> {

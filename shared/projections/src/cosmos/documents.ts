@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { HayMakerEvent } from "@haymaker/contracts";
 import type {
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   IdentityRecord,
   LogRecord,
@@ -22,6 +23,7 @@ export const DOCUMENT_KINDS = [
   "log",
   "run-event",
   "processed-event",
+  "cleanup",
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -46,6 +48,8 @@ export interface HeadDocument extends StoredDocument {
 }
 
 export const HEAD_ID = "head";
+/** The one cleanup record in a cleanup's own partition (see cleanupPartition). */
+export const CLEANUP_ID = "cleanup";
 export const EXECUTION_ID = "execution";
 export const agentDocumentId = (agentId: string) => `agent-${agentId}`;
 export const identityDocumentId = (agentId: string) => `identity-${agentId}`;
@@ -134,13 +138,25 @@ export function runEventDocument(runEvent: RunEventRecord, ttl: number): StoredD
   };
 }
 
-/** Remembers that an event was applied: while it exists, the same event again changes nothing. */
-export function processedEventDocument(runId: string, event: HayMakerEvent, ttl: number): StoredDocument {
+export function cleanupDocument(partition: string, cleanup: CleanupRecord): StoredDocument {
+  return { id: CLEANUP_ID, runId: partition, kind: "cleanup", record: cleanup };
+}
+
+/**
+ * Remembers that an event (or one unit of it, `markerId`) was applied: while it exists, the same again
+ * changes nothing.
+ */
+export function processedEventDocument(
+  runId: string,
+  markerId: string,
+  event: HayMakerEvent,
+  ttl: number,
+): StoredDocument {
   return {
-    id: processedEventDocumentId(event.id),
+    id: processedEventDocumentId(markerId),
     runId,
     kind: "processed-event",
-    eventId: event.id,
+    eventId: markerId,
     eventType: event.type,
     appliedAt: new Date().toISOString(),
     ttl,

@@ -4,6 +4,7 @@
 import type { EventOf, HayMakerEvent } from "@haymaker/contracts";
 import type { AgentRecord, ResourceRecord } from "../records.ts";
 import { type AgentEvent, applyAgentEvent } from "./agent.ts";
+import type { CleanupEvent } from "./cleanup.ts";
 import { applyRunEvent, countAgentStage, newExecution, type RunEvent } from "./execution.ts";
 import { applyIdentityEvent, type IdentityEvent } from "./identity.ts";
 import { instant } from "./merge.ts";
@@ -11,10 +12,17 @@ import type { ProjectionReads, ProjectionWrites } from "./read-plan.ts";
 import { resourceRecordId } from "./resource-ids.ts";
 import { countChange, newResource, type ResourceReport, reportResource } from "./resources.ts";
 
+/** For every event but an operator's cleanup, which projecting/units.ts applies in parts. */
 export function projectEvent(event: HayMakerEvent, reads: ProjectionReads): ProjectionWrites {
-  if (event.type === "com.haymaker.cleanup.requested.v1") return { resources: [], logs: [] };
+  if (isCleanupEvent(event)) return { resources: [], logs: [] };
   if (isRunEvent(event)) return { execution: applyRunEvent(reads.execution, event), resources: [], logs: [] };
   return projectAgentEvent(event, reads);
+}
+
+export function isCleanupEvent(event: HayMakerEvent): event is CleanupEvent {
+  return (
+    event.type === "com.haymaker.cleanup.requested.v1" || event.type === "com.haymaker.cleanup.completed.v1"
+  );
 }
 
 function isRunEvent(event: HayMakerEvent): event is RunEvent {
@@ -27,19 +35,9 @@ function isIdentityEvent(event: AgentEvent): event is IdentityEvent {
 
 function projectAgentEvent(event: AgentEvent, reads: ProjectionReads): ProjectionWrites {
   const at = instant(event.time);
-  let agent = applyAgentEvent(reads.agent, event);
-  const resources = settleResources(event, reads, agent);
-  for (const { before, after } of resources) {
-    const change = countChange(before?.status, after.status);
-    agent = {
-      ...agent,
-      resources: {
-        created: agent.resources.created + change.created,
-        deleted: agent.resources.deleted + change.deleted,
-        left: agent.resources.left + change.left,
-      },
-    };
-  }
+  const applied = applyAgentEvent(reads.agent, event);
+  const resources = settleResources(event, reads, applied);
+  const agent = withResourceCounts(applied, resources);
   const execution = countAgentStage(
     reads.execution ?? newExecution(event.data.runId, at),
     agent,
@@ -118,17 +116,55 @@ function settleResources(
     case "com.haymaker.agent.cleaned.v1": {
       // After cleanup, what it could not delete is left and everything else of the agent is gone: deleted by
       // force-cleanup, or already gone when verify-cleanup listed what was still tagged.
-      const { deleted, notDeleted } = event.data;
-      const ofAgent = [...reads.resources.values()].filter((resource) => resource.agentId === agentId);
-      const named = [...deleted, ...notDeleted.map((entry) => entry.resourceId)];
-      for (const resourceId of [...named, ...ofAgent.map((resource) => resource.resourceId)]) {
-        const verdict = cleanupVerdict(at, notDeleted, resourceId);
-        if (verdict) report(resourceId, verdict);
-      }
+      for (const [resourceId, verdict] of cleanupVerdicts(event.data, reads, at)) report(resourceId, verdict);
       break;
     }
   }
   return [...changed.values()];
+}
+
+/**
+ * After a cleanup of an agent, what it could not delete is left and every other resource of the agent is
+ * gone: deleted by the cleanup, or already gone when the cleanup listed what was still tagged. One verdict
+ * per resource, named or known.
+ */
+export function cleanupVerdicts(
+  cleaned: {
+    agentId: string;
+    deleted: readonly string[];
+    notDeleted: NonNullable<AgentRecord["notDeleted"]>;
+  },
+  reads: ProjectionReads,
+  at: string,
+): Map<string, ResourceReport> {
+  const { agentId, deleted, notDeleted } = cleaned;
+  const ofAgent = [...reads.resources.values()].filter((resource) => resource.agentId === agentId);
+  const named = [...deleted, ...notDeleted.map((entry) => entry.resourceId)];
+  const verdicts = new Map<string, ResourceReport>();
+  const ids = new Set<string>();
+  for (const resourceId of [...named, ...ofAgent.map((resource) => resource.resourceId)]) {
+    const id = resourceRecordId(resourceId);
+    if (ids.has(id)) continue;
+    ids.add(id);
+    const verdict = cleanupVerdict(at, notDeleted, resourceId);
+    if (verdict) verdicts.set(resourceId, verdict);
+  }
+  return verdicts;
+}
+
+/** The agent with its resource counts moved by each resource's change of status. */
+export function withResourceCounts(
+  agent: AgentRecord,
+  changes: ReadonlyArray<{ before: ResourceRecord | undefined; after: ResourceRecord }>,
+): AgentRecord {
+  const counts = { ...agent.resources };
+  for (const { before, after } of changes) {
+    const change = countChange(before?.status, after.status);
+    counts.created += change.created;
+    counts.deleted += change.deleted;
+    counts.left += change.left;
+  }
+  return { ...agent, resources: counts };
 }
 
 function cleanupVerdict(

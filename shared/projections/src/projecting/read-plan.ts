@@ -3,10 +3,18 @@
 // Cosmos DB adapter can read it with point reads and one in-partition query and write it in one
 // transactional batch, as the SQLite adapter does in one transaction.
 import type { HayMakerEvent } from "@haymaker/contracts";
-import type { AgentRecord, ExecutionRecord, IdentityRecord, LogRecord, ResourceRecord } from "../records.ts";
+import type {
+  AgentRecord,
+  CleanupRecord,
+  ExecutionRecord,
+  IdentityRecord,
+  LogRecord,
+  ResourceRecord,
+} from "../records.ts";
 import { resourceRecordId } from "./resource-ids.ts";
 
 export interface ReadPlan {
+  /** The partition: a run's id, or a cleanup's (see cleanupPartition). */
   runId: string;
   /** Present for events about one agent: load its agent record (and identity record when `identity`). */
   agentId?: string;
@@ -15,6 +23,8 @@ export interface ReadPlan {
   resourceIds: string[];
   /** Load every resource record of the agent too (agent.cleaned settles all of them). */
   allResourcesOfAgent: boolean;
+  /** Load this cleanup's record (an operator's cleanup; its partition is the cleanup's own). */
+  cleanupId?: string;
 }
 
 export interface ProjectionReads {
@@ -23,6 +33,7 @@ export interface ProjectionReads {
   identity?: IdentityRecord;
   /** By record id. */
   resources: ReadonlyMap<string, ResourceRecord>;
+  cleanup?: CleanupRecord;
 }
 
 /** Records to upsert; logs are always new records. */
@@ -32,6 +43,7 @@ export interface ProjectionWrites {
   identity?: IdentityRecord;
   resources: ResourceRecord[];
   logs: LogRecord[];
+  cleanup?: CleanupRecord;
 }
 
 /** What projecting `event` reads, or undefined when it changes no projection. */
@@ -51,8 +63,9 @@ export function readPlanFor(event: HayMakerEvent): ReadPlan | undefined {
     case "com.haymaker.run.failed.v1":
     case "com.haymaker.run.cancel.requested.v1":
       return plan(undefined, false);
-    // Cleanup that an operator asks for reaches the projections as the agent.cleaned events it causes.
+    // An operator's cleanup spans runs: projecting/units.ts applies it in parts, one partition each.
     case "com.haymaker.cleanup.requested.v1":
+    case "com.haymaker.cleanup.completed.v1":
       return undefined;
     case "com.haymaker.agent.selected.v1":
     case "com.haymaker.agent.log.v1":

@@ -50,6 +50,9 @@ export function loadReads(statements: Statements, plan: ReadPlan): ProjectionRea
     addResources(statements.bodies("SELECT body FROM resources WHERE run_id = ? AND id = ?", runId, id));
   }
   return {
+    ...(plan.cleanupId === undefined
+      ? {}
+      : { cleanup: statements.body("SELECT body FROM cleanups WHERE cleanup_id = ?", plan.cleanupId) }),
     execution: statements.body("SELECT body FROM executions WHERE run_id = ?", runId),
     agent:
       agentId === undefined
@@ -64,7 +67,15 @@ export function loadReads(statements: Statements, plan: ReadPlan): ProjectionRea
 }
 
 export function saveWrites(statements: Statements, writes: ProjectionWrites): void {
-  const { execution, agent, identity } = writes;
+  const { execution, agent, identity, cleanup } = writes;
+  if (cleanup) {
+    statements
+      .get(
+        `INSERT INTO cleanups (cleanup_id, body) VALUES (?, ?)
+         ON CONFLICT (cleanup_id) DO UPDATE SET body = excluded.body`,
+      )
+      .run(cleanup.cleanupId, JSON.stringify(cleanup));
+  }
   if (execution) {
     statements
       .get(

@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS run_events (
   PRIMARY KEY (run_id, sequence)
 ) STRICT;
 
+CREATE TABLE IF NOT EXISTS cleanups (
+  cleanup_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS processed_events (
   event_id TEXT PRIMARY KEY,
   event_type TEXT NOT NULL,

@@ -3,13 +3,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { AgentIdSchema, type HayMakerEvent, parseEvent, RunIdSchema } from "@haymaker/contracts";
+import {
+  AgentIdSchema,
+  CleanupIdSchema,
+  type HayMakerEvent,
+  parseEvent,
+  RunIdSchema,
+} from "@haymaker/contracts";
 import { computeMetrics, type Metrics } from "../metrics.ts";
 import { instant } from "../projecting/merge.ts";
-import { projectEvent } from "../projecting/project-event.ts";
-import { readPlanFor } from "../projecting/read-plan.ts";
 import { resourceRecordId } from "../projecting/resource-ids.ts";
-import { runEventStreamOf } from "../projecting/run-events.ts";
+import { unitsOf } from "../projecting/units.ts";
 import type { ApplyResult, ProjectionStore } from "../projection-store.ts";
 import {
   type AgentQuery,
@@ -37,6 +41,7 @@ import {
 } from "../queries.ts";
 import type {
   AgentRecord,
+  CleanupRecord,
   ExecutionRecord,
   ExecutionWithAgents,
   IdentityRecord,
@@ -84,10 +89,11 @@ export class SqliteProjectionStore implements ProjectionStore {
     return this.#transaction("BEGIN IMMEDIATE", () => {
       const seen = this.#statements.get("SELECT 1 FROM processed_events WHERE event_id = ?").get(event.id);
       if (seen) return { applied: false };
-      const plan = readPlanFor(event);
-      if (plan) saveWrites(this.#statements, projectEvent(event, loadReads(this.#statements, plan)));
-      const stream = runEventStreamOf(event);
-      if (stream !== undefined) this.#appendRunEvent(stream, event);
+      // One transaction holds every unit, so one marker for the whole event does.
+      for (const unit of unitsOf(event)) {
+        if (unit.plan) saveWrites(this.#statements, unit.project(loadReads(this.#statements, unit.plan)));
+        if (unit.stream !== undefined) this.#appendRunEvent(unit.stream, event);
+      }
       this.#statements
         .get("INSERT INTO processed_events (event_id, event_type, run_id, applied_at) VALUES (?, ?, ?, ?)")
         .run(event.id, event.type, event.correlationid, new Date().toISOString());
@@ -251,6 +257,11 @@ export class SqliteProjectionStore implements ProjectionStore {
       q.limit ?? DEFAULT_PAGE_SIZE,
       q.continuation,
     );
+  }
+
+  async getCleanup(cleanupId: string): Promise<CleanupRecord | undefined> {
+    checkId("cleanupId", CleanupIdSchema, cleanupId);
+    return this.#statements.body("SELECT body FROM cleanups WHERE cleanup_id = ?", cleanupId);
   }
 
   async runEvents(runId: string, query?: RunEventQuery): Promise<RunEventPage> {
