@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { handleArmRequest } from "./arm/dispatch.ts";
+import { ownerScopeProblem } from "./arm/owner-scope.ts";
 import { Callers } from "./auth/callers.ts";
 import { type PrincipalRegistration, Principals } from "./auth/principals.ts";
 import { registerTokenRoute } from "./auth/token-route.ts";
@@ -30,6 +31,11 @@ export interface SandboxCloudOptions {
   subscriptionId?: string;
   /** Fail a share of management calls on purpose; see FaultOptions. */
   faults?: FaultOptions;
+  /**
+   * Where an internal failure is described (one line: method, path, error name, message and stack),
+   * since the answer itself never carries it. Standard error when left out.
+   */
+  log?: (line: string) => void;
 }
 
 export interface SandboxCloud {
@@ -43,6 +49,9 @@ export interface SandboxCloud {
   setFaults(faults: FaultOptions | undefined): void;
   close(): Promise<void>;
 }
+
+/** The one sentence a 500 answers with. */
+const internalErrorMessage = "The sandbox cloud failed to process the request. Its log has the details.";
 
 export async function startSandboxCloud(options: SandboxCloudOptions = {}): Promise<SandboxCloud> {
   // Validated before anything is opened, so a bad configuration leaks nothing.
@@ -92,10 +101,16 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     baseUrl,
   };
   app.all("*", (c) => handleArmRequest(c, arm));
-  app.onError((error, c) =>
-    // Never a stack trace on the wire; the envelope is enough for the SDK to raise a RestError.
-    c.json({ error: { code: "InternalServerError", message: error.message } }, 500),
-  );
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  app.onError((error, c) => {
+    // The cause goes to the log, never on the wire: an error's text can name internals (SQL, file
+    // paths) a caller has no business seeing. Only the method and path of the request are logged, never
+    // its headers (the bearer token) or body (secrets sent to Graph).
+    log(
+      `sandbox-cloud: internal error answering ${c.req.method} ${new URL(c.req.url).pathname}: ${error.stack ?? `${error.name}: ${error.message}`}`,
+    );
+    return c.json({ error: { code: "InternalServerError", message: internalErrorMessage } }, 500);
+  });
 
   // Loopback only: the sandbox has no TLS and its tokens are bearer secrets.
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -108,7 +123,13 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     url,
     tenantId: identity.tenantId,
     subscriptionId: identity.subscriptionId,
-    registerPrincipal: (registration) => principals.register(registration),
+    registerPrincipal: (registration) => {
+      for (const scope of registration.subscriptionScopes) {
+        const problem = ownerScopeProblem(scope);
+        if (problem !== undefined) throw new Error(`registerPrincipal: ${problem}`);
+      }
+      principals.register(registration);
+    },
     setFaults: (next) => faults.configure(next),
     close: () =>
       new Promise<void>((resolve, reject) => {

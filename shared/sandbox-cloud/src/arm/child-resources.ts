@@ -7,6 +7,7 @@ import type { IntendedOperation } from "./intended-operation.ts";
 import { type ArmTarget, childCollectionIdOf, groupId } from "./path.ts";
 import { findResource, missingAncestor } from "./resource-lookup.ts";
 import { type ArmResult, armError } from "./result.ts";
+import { segmentsOf } from "./scope.ts";
 
 export function listChildResources(
   store: ResourceStore,
@@ -28,9 +29,8 @@ export function listChildResources(
   }
 
   // Direct children only: their ids are the collection's id plus one name.
-  const stored = store
-    .listUnder(collectionId)
-    .filter((r) => !r.id.slice(collectionId.length + 1).includes("/"));
+  const depth = segmentsOf(collectionId).length + 1;
+  const stored = store.listUnder(collectionId).filter((r) => segmentsOf(r.id).length === depth);
   const storedIds = new Set(stored.map((r) => r.id.toLowerCase()));
   const parent = target.chain.length === 0 ? undefined : findResource(store, target);
   const implicit = parent === undefined ? [] : implicitChildrenDefaults(parent, target.childType);

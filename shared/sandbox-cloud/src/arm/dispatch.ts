@@ -1,16 +1,20 @@
-// The ARM front door: authenticate, require api-version, check the subscription, authorize, maybe inject
-// a fault, route, and record the call. Order follows ARM: 401 before 400 before 404 (subscription)
-// before 403 before the resource provider answers.
+// The ARM front door: authenticate, require api-version, check the path against Azure's naming rules and
+// the subscription, authorize, maybe inject a fault, route, and record the call. Order follows ARM: 401
+// before 400 before 404 (subscription) before 403 before the resource provider answers.
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { isArmAudience } from "../auth/audiences.ts";
 import type { Caller } from "../auth/callers.ts";
+import { parseActivityFilter } from "./activity-filter.ts";
 import { activityScope } from "./activity-log.ts";
 import type { ArmDeps } from "./arm-deps.ts";
 import { type IntendedOperation, intendedOperation } from "./intended-operation.ts";
+import type { NameProblem } from "./naming.ts";
 import { type ArmTarget, parseArmPath } from "./path.ts";
+import { pathNameProblem } from "./path-names.ts";
 import { type ArmResult, armError } from "./result.ts";
-import { routeArmRequest, type Visibility } from "./route.ts";
+import { type RoutedTarget, routeArmRequest, type Visibility } from "./route.ts";
+import { segmentsOf } from "./scope.ts";
 
 export type { ArmDeps } from "./arm-deps.ts";
 
@@ -24,11 +28,14 @@ export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Respo
   const target = parseArmPath(url.pathname, method);
   const intended = intendedOperation(target, method);
   const caller = deps.callers.fromAuthorization(c.req.header("authorization"));
+  // A path ARM refuses for its shape or its names addresses nothing, so it is answered but not recorded.
+  const badPath: NameProblem | undefined =
+    target.kind === "invalidUri" ? target : pathNameProblem(target, method);
 
-  const result = await decide(c, deps, target, method, url, caller, intended);
+  const result = await decide(c, deps, { target, method, url, caller, intended, badPath });
   const subscriptionId = "subscriptionId" in target ? target.subscriptionId : undefined;
   const ours = subscriptionId?.toLowerCase() === deps.identity.subscriptionId.toLowerCase();
-  if (ours && !bookkeeping.has(target.kind)) {
+  if (ours && badPath === undefined && !bookkeeping.has(target.kind)) {
     deps.activity.record({
       operationName: result.operationName,
       caller: caller?.clientId ?? "",
@@ -44,15 +51,17 @@ export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Respo
   return toResponse(result, method);
 }
 
-async function decide(
-  c: Context,
-  deps: ArmDeps,
-  target: ArmTarget,
-  method: string,
-  url: URL,
-  caller: Caller | undefined,
-  intended: IntendedOperation,
-): Promise<ArmResult> {
+interface FrontDoorRequest {
+  target: ArmTarget;
+  method: string;
+  url: URL;
+  caller: Caller | undefined;
+  intended: IntendedOperation;
+  badPath: NameProblem | undefined;
+}
+
+async function decide(c: Context, deps: ArmDeps, req: FrontDoorRequest): Promise<ArmResult> {
+  const { target, method, url, caller, intended } = req;
   const fail = (status: number, code: string, message: string, headers?: Record<string, string>) => ({
     ...armError(status, code, message, intended.name, intended.scope),
     ...(headers === undefined ? {} : { headers }),
@@ -77,6 +86,7 @@ async function decide(
       "The api-version query parameter (?api-version=) is required for all requests.",
     );
   }
+  if (req.badPath !== undefined) return fail(400, req.badPath.code, req.badPath.message);
   if ("subscriptionId" in target && target.subscriptionId !== undefined) {
     if (target.subscriptionId.toLowerCase() !== deps.identity.subscriptionId.toLowerCase()) {
       return fail(
@@ -86,16 +96,23 @@ async function decide(
       );
     }
   }
-  if (target.kind === "unknown") {
+  if (target.kind === "unknown" || target.kind === "invalidUri") {
     return fail(404, "InvalidResourceType", `The sandbox cloud does not serve '${url.pathname}'.`);
   }
+  let routed: RoutedTarget;
+  if (target.kind === "activityLog") {
+    // Parsed once: authorization and the query both use this value.
+    const filters = url.searchParams.getAll("$filter");
+    const filter =
+      filters.length > 1 ? "The $filter parameter may appear once." : parseActivityFilter(filters[0]);
+    if (typeof filter === "string") return fail(400, "BadRequest", filter);
+    routed = { ...target, filter };
+  } else routed = target;
 
-  const visibility = authorize(deps, target, caller, intended, url.searchParams.get("$filter") ?? undefined);
+  const visibility = authorize(deps, routed, caller, intended);
   if (visibility === "denied") {
     const scope =
-      target.kind === "activityLog"
-        ? activityScope(target.subscriptionId, url.searchParams.get("$filter") ?? undefined)
-        : intended.scope;
+      routed.kind === "activityLog" ? activityScope(routed.subscriptionId, routed.filter) : intended.scope;
     const who =
       caller.objectId === undefined
         ? `'${caller.clientId}'`
@@ -114,7 +131,7 @@ async function decide(
     const fault = deps.faults.draw(intended.category);
     if (fault !== undefined) return fail(fault.status, fault.code, fault.message, fault.headers);
   }
-  return routeArmRequest(deps, { target, method, url, body, caller, intended, visibility });
+  return routeArmRequest(deps, { target: routed, method, url, body, caller, intended, visibility });
 }
 
 /**
@@ -123,10 +140,9 @@ async function decide(
  */
 function authorize(
   deps: ArmDeps,
-  target: ArmTarget,
+  target: RoutedTarget,
   caller: Caller,
   intended: IntendedOperation,
-  filter: string | undefined,
 ): Visibility | "denied" {
   const { authorizer } = deps;
   switch (target.kind) {
@@ -135,7 +151,7 @@ function authorize(
       // Poll URLs carry unguessable ids and must work for a group-scoped principal deleting its own group.
       return "all";
     case "activityLog":
-      return authorizer.allows(caller, intended.name, activityScope(target.subscriptionId, filter))
+      return authorizer.allows(caller, intended.name, activityScope(target.subscriptionId, target.filter))
         ? "all"
         : "denied";
     case "roleDefinition":
@@ -154,8 +170,12 @@ function authorize(
 }
 
 function groupOf(resourceId: string): { resourceGroupName?: string } {
-  const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(resourceId)?.[1];
-  return group === undefined ? {} : { resourceGroupName: group };
+  const [first, , third, group] = segmentsOf(resourceId);
+  const inGroup =
+    first?.toLowerCase() === "subscriptions" &&
+    third?.toLowerCase() === "resourcegroups" &&
+    group !== undefined;
+  return inGroup ? { resourceGroupName: group } : {};
 }
 
 async function readBody(

@@ -73,6 +73,7 @@ export function intendedOperation(target: ArmTarget, method: string): IntendedOp
     case "operationResult":
       return single("Microsoft.Resources/operations/read", subscription);
     case "unknown":
+    case "invalidUri":
       return { name: "unknown", scope: "/", category: verb };
   }
 }

@@ -69,8 +69,21 @@ describe("parseArmPath", () => {
     });
   });
 
-  it("decodes segments and rejects what it does not serve", () => {
+  it("decodes segments once and rejects what it does not serve", () => {
     expect(parseArmPath(`${s}/resourceGroups/rg%20one`)).toMatchObject({ group: "rg one" });
+    // An escaped slash stays inside its segment, where the naming rules refuse it.
+    expect(parseArmPath(`${s}/resourceGroups/rg%2Fescape`)).toMatchObject({
+      kind: "resourceGroup",
+      group: "rg/escape",
+    });
+    expect(parseArmPath(`${s}/resourceGroups/rg%252Fescape`)).toMatchObject({
+      kind: "invalidUri",
+      code: "InvalidDoubleEncodedRequestUri",
+    });
+    expect(parseArmPath(`${s}/resourceGroups/rg%E0%A4%A`)).toMatchObject({
+      kind: "invalidUri",
+      code: "InvalidRequestUri",
+    });
     expect(parseArmPath("/tenants").kind).toBe("unknown");
     expect(parseArmPath(`${s}/resourceGroups/rg/providers/Microsoft.Storage`).kind).toBe("unknown");
   });
@@ -81,13 +94,19 @@ describe("parseArmPath", () => {
       kind: "roleAssignment",
       subscriptionId: "sub1",
       scope: account,
+      scopeTarget: parseArmPath(account),
       name: "ra1",
     });
     expect(parseArmPath(`${s}/resourceGroups/rg/providers/microsoft.authorization/roleassignments`)).toEqual({
       kind: "roleAssignments",
       subscriptionId: "sub1",
       scope: `${s}/resourceGroups/rg`,
+      scopeTarget: { kind: "resourceGroup", subscriptionId: "sub1", group: "rg" },
     });
+    // A scope that is not a subscription, group or resource is not a scope at all.
+    expect(parseArmPath(`${s}/bogus/providers/Microsoft.Authorization/roleAssignments/ra1`).kind).toBe(
+      "unknown",
+    );
     expect(parseArmPath("/providers/Microsoft.Authorization/roleDefinitions/r1")).toEqual({
       kind: "roleDefinition",
       scope: "",

@@ -1,8 +1,10 @@
-// Parses an ARM request path into what it addresses. ARM paths are case-insensitive and the SDK's
-// by-id calls expand `/{+resourceId}` into a double slash, so empty segments are dropped. A resource path
-// with one segment too many (`…/networkSecurityGroups/nsg1/securityRules`) means two things to ARM: POST
+// Parses an ARM request path into what it addresses. ARM paths are case-insensitive; segments are
+// decoded once (uri-path.ts) and the naming rules (naming.ts) are checked on the parsed target. A resource
+// path with one segment too many (`…/networkSecurityGroups/nsg1/securityRules`) means two things to ARM: POST
 // runs the action of that name, any other method addresses the collection of that child type, so the
 // method takes part in the parse.
+import { decodePathSegments } from "../uri-path.ts";
+
 export type ArmTarget =
   | { kind: "subscriptions" }
   | { kind: "subscription"; subscriptionId: string }
@@ -38,21 +40,48 @@ export type ArmTarget =
       chain: [string, string][];
       childType: string;
     }
-  | { kind: "roleAssignments"; subscriptionId: string; scope: string }
-  | { kind: "roleAssignment"; subscriptionId: string; scope: string; name: string }
+  | { kind: "roleAssignments"; subscriptionId: string; scope: string; scopeTarget: ScopeTarget }
+  | { kind: "roleAssignment"; subscriptionId: string; scope: string; scopeTarget: ScopeTarget; name: string }
   /** Role definitions can also be read at the tenant root (scope ""), which has no subscription. */
-  | { kind: "roleDefinitions"; subscriptionId?: string; scope: string }
-  | { kind: "roleDefinition"; subscriptionId?: string; scope: string; roleId: string }
+  | { kind: "roleDefinitions"; subscriptionId?: string; scope: string; scopeTarget?: ScopeTarget }
+  | {
+      kind: "roleDefinition";
+      subscriptionId?: string;
+      scope: string;
+      scopeTarget?: ScopeTarget;
+      roleId: string;
+    }
   | { kind: "activityLog"; subscriptionId: string }
   | { kind: "operationStatus"; subscriptionId: string; operationId: string }
   | { kind: "operationResult"; subscriptionId: string; operationId: string }
+  /** A path ARM refuses before reading it: a broken or double percent-encoding. */
+  | { kind: "invalidUri"; code: string; message: string }
   | { kind: "unknown" };
 
+/** What a role assignment or definition can be scoped to. */
+export type ScopeTarget = Extract<ArmTarget, { kind: "subscription" | "resourceGroup" | "resource" }>;
+
 export function parseArmPath(pathname: string, method = "GET"): ArmTarget {
-  const s = pathname
-    .split("/")
-    .filter((part) => part !== "")
-    .map((part) => decodeURIComponent(part));
+  // ARM refuses `%25` outright rather than decode twice: a name is decoded exactly once.
+  if (/%25/i.test(pathname)) {
+    return {
+      kind: "invalidUri",
+      code: "InvalidDoubleEncodedRequestUri",
+      message: `The request URI '${pathname}' is not valid, because it contains double encoding sequence '%25'.`,
+    };
+  }
+  const decoded = decodePathSegments(pathname);
+  if ("malformed" in decoded) {
+    return {
+      kind: "invalidUri",
+      code: "InvalidRequestUri",
+      message: `The request URI '${pathname}' is not valid: the segment '${decoded.malformed}' is not correctly percent-encoded.`,
+    };
+  }
+  return parseArmSegments(decoded.segments, method);
+}
+
+function parseArmSegments(s: string[], method: string): ArmTarget {
   const lower = s.map((part) => part.toLowerCase());
   const authorization = parseAuthorizationPath(s, lower);
   if (authorization !== undefined) return authorization;
@@ -120,34 +149,31 @@ function parseAuthorizationPath(s: string[], lower: string[]): ArmTarget | undef
   if (tail.length > 1) return { kind: "unknown" };
   const scopeSegments = s.slice(0, at);
   const scope = scopeSegments.length === 0 ? "" : `/${scopeSegments.join("/")}`;
-  const subscriptionId = scopeSubscription(scope);
   const definitions = lower[at + 2] === "roledefinitions";
-  if (subscriptionId === undefined) {
+  if (scopeSegments.length === 0) {
     // Only role definitions are readable at the tenant root; anything else is not a scope ARM knows.
-    if (!definitions || scope !== "") return { kind: "unknown" };
+    if (!definitions) return { kind: "unknown" };
     return tail[0] === undefined
       ? { kind: "roleDefinitions", scope }
       : { kind: "roleDefinition", scope, roleId: tail[0] };
   }
+  const scopeTarget = parseArmSegments(scopeSegments, "GET");
+  if (
+    scopeTarget.kind !== "subscription" &&
+    scopeTarget.kind !== "resourceGroup" &&
+    scopeTarget.kind !== "resource"
+  ) {
+    return { kind: "unknown" };
+  }
+  const { subscriptionId } = scopeTarget;
   if (definitions) {
     return tail[0] === undefined
-      ? { kind: "roleDefinitions", subscriptionId, scope }
-      : { kind: "roleDefinition", subscriptionId, scope, roleId: tail[0] };
+      ? { kind: "roleDefinitions", subscriptionId, scope, scopeTarget }
+      : { kind: "roleDefinition", subscriptionId, scope, scopeTarget, roleId: tail[0] };
   }
   return tail[0] === undefined
-    ? { kind: "roleAssignments", subscriptionId, scope }
-    : { kind: "roleAssignment", subscriptionId, scope, name: tail[0] };
-}
-
-/** The subscription of a valid assignment scope (subscription, group or resource), else undefined. */
-function scopeSubscription(scope: string): string | undefined {
-  const parts = scope.split("/").filter((p) => p !== "");
-  if (parts[0]?.toLowerCase() !== "subscriptions" || parts[1] === undefined) return undefined;
-  if (parts.length === 2) return parts[1];
-  const target = parseArmPath(scope);
-  if (target.kind === "resourceGroup") return target.subscriptionId;
-  if (target.kind === "resource") return target.subscriptionId;
-  return undefined;
+    ? { kind: "roleAssignments", subscriptionId, scope, scopeTarget }
+    : { kind: "roleAssignment", subscriptionId, scope, scopeTarget, name: tail[0] };
 }
 
 export function groupId(subscriptionId: string, group: string): string {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Caller } from "../auth/callers.ts";
 import { handleRoleAssignment, listRoleAssignments } from "../authorization/role-assignments.ts";
 import { getRoleDefinition, listRoleDefinitions } from "../authorization/role-definitions.ts";
+import type { ActivityFilter } from "./activity-filter.ts";
 import { listActivity } from "./activity-log.ts";
 import type { ArmDeps } from "./arm-deps.ts";
 import { listChildResources } from "./child-resources.ts";
@@ -19,8 +20,13 @@ import { getSubscription, listSubscriptions } from "./subscriptions.ts";
 /** "all": the caller may read everything the call returns; "readable": filter to what it may read. */
 export type Visibility = "all" | "readable";
 
+/** A target the front door accepted; an Activity Log read carries the filter it was authorized for. */
+export type RoutedTarget =
+  | Exclude<ArmTarget, { kind: "unknown" | "invalidUri" | "activityLog" }>
+  | (Extract<ArmTarget, { kind: "activityLog" }> & { filter: ActivityFilter });
+
 export interface ArmRequest {
-  target: Exclude<ArmTarget, { kind: "unknown" }>;
+  target: RoutedTarget;
   method: string;
   url: URL;
   body: Record<string, unknown> | undefined;
@@ -148,7 +154,7 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
       return method === "GET" ? listRoleDefinitions(target, filter, intended) : notAllowed();
     case "activityLog":
       return method === "GET"
-        ? listActivity(deps.activity, target.subscriptionId, url, baseUrl)
+        ? listActivity(deps.activity, target.subscriptionId, target.filter, url, baseUrl)
         : notAllowed();
     case "operationStatus":
     case "operationResult": {

@@ -2,9 +2,9 @@
 // error codes. Stricter than Azure in one place: ARM skips the principal lookup when principalType is
 // given (to ride out directory replication); the sandbox has no replication delay, so it always checks.
 import type { IntendedOperation } from "../arm/intended-operation.ts";
-import { parseArmPath } from "../arm/path.ts";
+import type { ScopeTarget } from "../arm/path.ts";
 import { type ArmResult, armError } from "../arm/result.ts";
-import { scopeCovers } from "../arm/scope.ts";
+import { sameId, scopeCovers, segmentsOf } from "../arm/scope.ts";
 import type { Caller } from "../auth/callers.ts";
 import type { ResourceStore } from "../store/resource-store.ts";
 import type { RoleAssignment, RoleAssignmentStore } from "../store/role-assignment-store.ts";
@@ -23,6 +23,8 @@ export interface RoleAssignmentRequest {
   method: string;
   subscriptionId: string;
   scope: string;
+  /** The scope as parsed from the path, never re-read from the string. */
+  scopeTarget: ScopeTarget;
   name: string;
   body: Record<string, unknown> | undefined;
   caller: Caller;
@@ -118,13 +120,13 @@ function createAssignment(
       `The PrincipalId '${principalId}' has type 'ServicePrincipal' , which is different from specified PrincipalType '${String(principalType)}'.`,
     );
   }
-  const missingScope = scopeMissing(deps.resources, req.scope);
+  const missingScope = scopeMissing(deps.resources, req.scopeTarget, req.scope);
   if (missingScope !== undefined) return fail(404, missingScope.code, missingScope.message);
 
   const sameGrant = (a: RoleAssignment) =>
     a.properties.principalId.toLowerCase() === principalId.toLowerCase() &&
-    a.properties.roleDefinitionId.toLowerCase().endsWith(role.id) &&
-    a.properties.scope.toLowerCase() === req.scope.toLowerCase();
+    segmentsOf(a.properties.roleDefinitionId).pop()?.toLowerCase() === role.id &&
+    sameId(a.properties.scope, req.scope);
   if (existing !== undefined) {
     return sameGrant(existing)
       ? ok(200, existing)
@@ -164,9 +166,9 @@ function createAssignment(
 /** ARM refuses assignments at a group or resource that does not exist. */
 function scopeMissing(
   resources: ResourceStore,
+  target: ScopeTarget,
   scope: string,
 ): { code: string; message: string } | undefined {
-  const target = parseArmPath(scope);
   if (target.kind === "resourceGroup" && resources.getGroup(scope) === undefined) {
     return { code: "ResourceGroupNotFound", message: `Resource group '${target.group}' could not be found.` };
   }

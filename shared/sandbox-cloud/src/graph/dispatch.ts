@@ -77,6 +77,7 @@ async function decide(
   if (target.kind === "unknown") {
     return graphError(400, "BadRequest", `Resource not found for the segment '${target.segment}'.`);
   }
+  if (target.kind === "invalid") return graphError(400, "Request_BadRequest", target.message);
   const body = await readBody(c, method);
   if (body === "invalid") {
     return graphError(

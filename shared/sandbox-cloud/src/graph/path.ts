@@ -1,6 +1,10 @@
 // Parses a Microsoft Graph v1.0 path. Entity sets and actions are case-insensitive, objects are addressed
 // by id (`/applications/{id}`) or alternate key (`/applications(appId='{appId}')`), and actions may be
-// written bare or namespace-qualified (`addPassword`, `microsoft.graph.addPassword`).
+// written bare or namespace-qualified (`addPassword`, `microsoft.graph.addPassword`). Segments are
+// decoded once; object ids are GUIDs, and anything else is refused as Graph refuses it.
+import { isGuid } from "../arm/naming.ts";
+import { decodePathSegments } from "../uri-path.ts";
+
 export type ObjectKey = { id: string } | { appId: string };
 
 export type GraphTarget =
@@ -9,14 +13,19 @@ export type GraphTarget =
   | { kind: "servicePrincipals" }
   | { kind: "servicePrincipal"; key: ObjectKey }
   | { kind: "directoryAudits" }
-  | { kind: "unknown"; segment: string };
+  | { kind: "unknown"; segment: string }
+  /** A path Graph refuses with 400 before looking anything up. */
+  | { kind: "invalid"; message: string };
 
 export function parseGraphPath(pathname: string): GraphTarget {
-  const segments = pathname
-    .split("/")
-    .filter((part) => part !== "")
-    .map((part) => decodeURIComponent(part));
-  const [version, first, second, third, ...extra] = segments;
+  const decoded = decodePathSegments(pathname);
+  if ("malformed" in decoded) {
+    return {
+      kind: "invalid",
+      message: `The request URI is not valid: the segment '${decoded.malformed}' is not correctly percent-encoded.`,
+    };
+  }
+  const [version, first, second, third, ...extra] = decoded.segments;
   const unknown = (segment: string | undefined): GraphTarget => ({ kind: "unknown", segment: segment ?? "" });
   if (version !== "v1.0" || first === undefined) return unknown(first);
   if (first.toLowerCase() === "auditlogs") {
@@ -32,6 +41,7 @@ export function parseGraphPath(pathname: string): GraphTarget {
   let rest = [second, third, ...extra].filter((s): s is string => s !== undefined);
   if (keyed?.[2] !== undefined) key = { appId: keyed[2] };
   else if (rest[0] !== undefined) {
+    if (!isGuid(rest[0])) return { kind: "invalid", message: `Invalid object identifier '${rest[0]}'.` };
     key = { id: rest[0] };
     rest = rest.slice(1);
   }

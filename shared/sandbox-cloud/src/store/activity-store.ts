@@ -42,6 +42,11 @@ export class ActivityStore {
   constructor(db: DatabaseSync, tenantId: string) {
     this.#db = db;
     this.#tenantId = tenantId;
+    // SQLite's lower() folds ASCII only, while names may hold any Unicode letter; the filter values are
+    // folded by JavaScript, so the stored side must be folded the same way to match.
+    db.function("unicode_lower", { deterministic: true }, (value) =>
+      typeof value === "string" ? value.toLowerCase() : value,
+    );
   }
 
   record(entry: ActivityRecord): void {
@@ -103,10 +108,10 @@ export class ActivityStore {
         "SELECT seq, body FROM activity WHERE seq < $before AND subscription_id = $subscription " +
           "AND event_timestamp >= $from AND event_timestamp <= $to " +
           "AND ($group IS NULL OR group_key = $group) " +
-          "AND ($uri IS NULL OR lower(json_extract(body, '$.resourceId')) = $uri) " +
-          "AND ($provider IS NULL OR lower(json_extract(body, '$.resourceProviderName.value')) = $provider) " +
+          "AND ($uri IS NULL OR unicode_lower(json_extract(body, '$.resourceId')) = $uri) " +
+          "AND ($provider IS NULL OR unicode_lower(json_extract(body, '$.resourceProviderName.value')) = $provider) " +
           "AND ($correlation IS NULL OR json_extract(body, '$.correlationId') = $correlation) " +
-          "AND ($caller IS NULL OR lower(json_extract(body, '$.caller')) = $caller) " +
+          "AND ($caller IS NULL OR unicode_lower(json_extract(body, '$.caller')) = $caller) " +
           "ORDER BY seq DESC LIMIT $limit",
       )
       .all({

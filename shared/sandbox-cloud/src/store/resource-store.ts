@@ -1,6 +1,9 @@
 // Resource groups and resources as JSON bodies keyed by lower-cased id (ARM ids are case-insensitive
-// but echo the casing they were created with). Children share their parent's id prefix, which is how
-// deleting a parent or a group takes its descendants with it.
+// but echo the casing they were created with). Children share their parent's id up to a `/`, which is how
+// deleting a parent or a group takes its descendants with it: ids are built from segments that passed
+// Azure's naming rules, so no name holds a `/` and "starts with `<id>/`" means "lies below <id>". The
+// prefix is measured by SQLite's own length(), which counts characters as substr() does (JavaScript's
+// length counts UTF-16 units, and group names may hold any Unicode letter).
 import type { DatabaseSync } from "node:sqlite";
 
 export interface ArmResource {
@@ -45,8 +48,8 @@ export class ResourceStore {
     const prefix = key(`/subscriptions/${subscriptionId}/`);
     return parseRows(
       this.#db
-        .prepare("SELECT body FROM resource_groups WHERE substr(key, 1, ?) = ? ORDER BY key")
-        .all(prefix.length, prefix),
+        .prepare("SELECT body FROM resource_groups WHERE substr(key, 1, length($p)) = $p ORDER BY key")
+        .all({ p: prefix }),
     );
   }
 
@@ -71,7 +74,7 @@ export class ResourceStore {
     const k = key(resourceId);
     const existed = this.#db.prepare("DELETE FROM resources WHERE key = ?").run(k).changes > 0;
     const prefix = `${k}/`;
-    this.#db.prepare("DELETE FROM resources WHERE substr(key, 1, ?) = ?").run(prefix.length, prefix);
+    this.#db.prepare("DELETE FROM resources WHERE substr(key, 1, length($p)) = $p").run({ p: prefix });
     return existed;
   }
 
@@ -80,8 +83,8 @@ export class ResourceStore {
     const prefix = `${key(scope)}/`;
     return parseRows(
       this.#db
-        .prepare("SELECT body FROM resources WHERE substr(key, 1, ?) = ? ORDER BY key")
-        .all(prefix.length, prefix),
+        .prepare("SELECT body FROM resources WHERE substr(key, 1, length($p)) = $p ORDER BY key")
+        .all({ p: prefix }),
     );
   }
 }

@@ -1,5 +1,5 @@
-// ARM role assignments, keyed by lower-cased id. The scope is kept beside the body so "at, above or
-// below a scope" and "everything under a deleted group" are plain prefix queries.
+// ARM role assignments, keyed by lower-cased id. The scope is kept beside the body so "everything under a
+// deleted group" is one query on whole segments (see resource-store.ts for why a `/`-ended prefix is one).
 import type { DatabaseSync } from "node:sqlite";
 
 export interface RoleAssignment {
@@ -56,8 +56,8 @@ export class RoleAssignmentStore {
   deleteUnder(scope: string): void {
     const s = scope.toLowerCase();
     this.#db
-      .prepare("DELETE FROM role_assignments WHERE scope_key = ? OR substr(scope_key, 1, ?) = ?")
-      .run(s, s.length + 1, `${s}/`);
+      .prepare("DELETE FROM role_assignments WHERE scope_key = $s OR substr(scope_key, 1, length($p)) = $p")
+      .run({ s, p: `${s}/` });
   }
 
   forPrincipal(principalId: string): RoleAssignment[] {

@@ -3,6 +3,7 @@
 // callers saved keep working).
 import { randomUUID } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
+import { isGuid } from "../arm/naming.ts";
 
 export interface SandboxIdentity {
   tenantId: string;
@@ -17,8 +18,9 @@ export function loadIdentity(db: DatabaseSync, requested: Partial<SandboxIdentit
       | { value: string }
       | undefined;
     const wanted = requested[field];
-    if (wanted !== undefined && !/^[A-Za-z0-9-]+$/.test(wanted)) {
-      throw new Error(`startSandboxCloud: ${field} '${wanted}' must be a GUID-like id.`);
+    // ARM answers 400 InvalidSubscriptionId for anything else, so no other id could ever be served.
+    if (wanted !== undefined && !isGuid(wanted)) {
+      throw new Error(`startSandboxCloud: ${field} '${wanted}' must be a GUID.`);
     }
     // Switching ids on an existing data directory would silently orphan everything stored under the
     // old ones; refuse instead of guessing.
