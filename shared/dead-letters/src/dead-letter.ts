@@ -3,7 +3,12 @@
 // — decoded when it is a valid CloudEvent, the raw body (bounded) when it is not.
 import type { ServiceBusReceivedMessage } from "@azure/service-bus";
 import { decodeEnvelope } from "@haymaker/cloudevents";
-import { AMQP_LEGACY_PROPERTY_PREFIX, AMQP_PROPERTY_PREFIX, type CloudEvent } from "@haymaker/contracts";
+import {
+  AMQP_LEGACY_PROPERTY_PREFIX,
+  AMQP_PROPERTY_PREFIX,
+  type CloudEvent,
+  redactSecrets,
+} from "@haymaker/contracts";
 import { deadLetterId } from "./dead-letter-id.ts";
 import { failureGroupOf } from "./failure-group.ts";
 
@@ -64,6 +69,10 @@ function bodyText(body: unknown): string {
   return text.length > BODY_SHOWN ? `${text.slice(0, BODY_SHOWN)}…` : text;
 }
 
+/**
+ * The properties as operators see them, secrets cut out (the broker keeps a copy of the dead-letter description
+ * here). For display only: a replay resends the message's own properties.
+ */
 function plainProperties(message: ServiceBusReceivedMessage): Record<string, string | number | boolean> {
   const plain: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(message.applicationProperties ?? {})) {
@@ -73,7 +82,7 @@ function plainProperties(message: ServiceBusReceivedMessage): Record<string, str
         ? value.toISOString()
         : typeof value === "number" || typeof value === "boolean"
           ? value
-          : String(value);
+          : redactSecrets(String(value));
   }
   return plain;
 }
@@ -90,8 +99,9 @@ export function deadLetterOf(
   } catch {
     event = undefined;
   }
-  const reason = message.deadLetterReason ?? "Unknown";
-  const description = message.deadLetterErrorDescription ?? "";
+  // Set by whoever dead-lettered it (any client, any SDK): shown to operators, so secrets are cut out.
+  const reason = redactSecrets(message.deadLetterReason ?? "Unknown");
+  const description = redactSecrets(message.deadLetterErrorDescription ?? "");
   const eventId =
     event?.id ?? (typeof property(message, "id") === "string" ? String(property(message, "id")) : undefined);
   const eventType =

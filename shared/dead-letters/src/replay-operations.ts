@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { redactSecrets } from "@haymaker/contracts";
 import type { DeadLetterQueues, Progress } from "./dead-letter-queues.ts";
 import { type DeadLetterSelection, normalise } from "./selection.ts";
 
@@ -31,7 +32,7 @@ export interface ReplayOperation {
   replayed: number;
   failed: number;
   remaining: number;
-  /** The latest errors, each naming its queue; never a message body. */
+  /** The latest errors, each naming its queue; never a message body, never a secret. */
   errors: string[];
 }
 
@@ -177,11 +178,13 @@ export class ReplayOperations {
     };
   }
 
+  /** Stores the operation; its error texts (SDK messages, which may quote a connection) lose their secrets first. */
   #save(operation: ReplayOperation): void {
+    const safe = { ...operation, errors: operation.errors.map(redactSecrets) };
     this.#db
       .prepare(
         "INSERT INTO operations (id, started_at, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
       )
-      .run(operation.id, operation.startedAt, JSON.stringify(operation));
+      .run(operation.id, operation.startedAt, JSON.stringify(safe));
   }
 }
