@@ -6,6 +6,7 @@ import { requireRole } from "./auth/authenticate.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps, RouteDeps } from "./gateway-deps.ts";
 import { registerOpenApi } from "./openapi/openapi-route.ts";
+import { registerRouteLimits } from "./route-limits.ts";
 import { registerAgentLogs } from "./routes/agent-logs.ts";
 import { registerCancelExecution } from "./routes/cancel-execution.ts";
 import { registerCleanup } from "./routes/cleanup.ts";
@@ -33,14 +34,17 @@ import { ROUTE_SPECS } from "./routes/route-table.ts";
 import { registerScenarios } from "./routes/scenarios.ts";
 import { registerStatus } from "./routes/status.ts";
 import { DEFAULT_STREAM_SETTINGS } from "./streams/sse-loop.ts";
+import { StreamSlots } from "./streams/stream-slots.ts";
 
 const PUBLIC = new Set(["/api/health"]);
 
 export function createGateway(deps: GatewayDeps, log: (error: unknown, path: string) => void): Hono {
+  const streams = { ...DEFAULT_STREAM_SETTINGS, ...deps.streams };
   const routeDeps: RouteDeps = {
     ...deps,
     schedule: deps.schedule ?? "off",
-    streams: deps.streams ?? DEFAULT_STREAM_SETTINGS,
+    streams,
+    streamSlots: new StreamSlots(streams),
     reportError: log,
   };
   const app = new Hono();
@@ -59,6 +63,8 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
   app.use("/api/*", async (c, next) =>
     PUBLIC.has(c.req.path) ? next() : requireRole(deps, "reader")(c, next),
   );
+  // Each route's role, budget and body limit, as its spec declares them (route-limits.ts).
+  registerRouteLimits(app, ROUTE_SPECS, deps);
   registerHealth(app, routeDeps);
   registerExecute(app, routeDeps);
   registerKeys(app, routeDeps);

@@ -3,10 +3,19 @@ import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts, scheduleFromEnv } from "@haymaker/config";
 import * as v from "valibot";
 import { type EntraSettings, entraSettingsFromEnv } from "./auth/entra-config.ts";
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "./streams/stream-slots.ts";
 
 const SERVICE = "gateway";
 
 const NonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
+
+/** A whole number from 1 to 99999, e.g. a limit; `what` says what it counts. */
+const wholeNumber = (what: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^[1-9]\d{0,4}$/, `must be a whole number of ${what}, 1 to 99999`),
+    v.transform(Number),
+  );
 
 const GatewayEnv = v.object({
   HAYMAKER_PORT: v.optional(portFromEnv, "8080"),
@@ -15,14 +24,12 @@ const GatewayEnv = v.object({
   HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),
   HAYMAKER_SCENARIOS_DIR: v.optional(NonEmpty, "scenarios"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
-  HAYMAKER_EXECUTE_LIMIT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,4}$/, "must be a whole number of executes a minute, 1 to 99999"),
-      v.transform(Number),
-    ),
-    "10",
-  ),
+  HAYMAKER_EXECUTE_LIMIT: v.optional(wholeNumber("executes a minute"), "10"),
+  /** Every other write (cancel, cleanup, keys, dead letters), per caller and minute. */
+  HAYMAKER_WRITE_LIMIT: v.optional(wholeNumber("writes a minute"), "60"),
+  /** Server-Sent Event streams open at once: per caller, and in all (per replica). */
+  HAYMAKER_STREAMS_PER_CALLER: v.optional(wholeNumber("streams"), String(DEFAULT_STREAM_LIMITS.perCaller)),
+  HAYMAKER_STREAMS_TOTAL: v.optional(wholeNumber("streams"), String(DEFAULT_STREAM_LIMITS.total)),
   /** Edit-and-retry of dead letters (admin): off unless turned on. */
   HAYMAKER_DLQ_EDIT: v.optional(v.picklist(["on", "off"], 'must be "on" or "off"'), "off"),
   /** The scheduler's schedule, so /api/status can say when the next run is due. */
@@ -36,6 +43,8 @@ export interface GatewayConfig {
   scenariosDirectory: string;
   logLevel: string;
   executeLimitPerMinute: number;
+  writeLimitPerMinute: number;
+  streamLimits: StreamLimits;
   /** A cron expression (UTC) or "off". */
   schedule: string;
   deadLetterEdit: boolean;
@@ -58,6 +67,8 @@ export function gatewayConfig(env: Record<string, string | undefined> = process.
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
     executeLimitPerMinute: parsed.HAYMAKER_EXECUTE_LIMIT,
+    writeLimitPerMinute: parsed.HAYMAKER_WRITE_LIMIT,
+    streamLimits: { perCaller: parsed.HAYMAKER_STREAMS_PER_CALLER, total: parsed.HAYMAKER_STREAMS_TOTAL },
     schedule: parsed.HAYMAKER_SCHEDULE,
     deadLetterEdit: parsed.HAYMAKER_DLQ_EDIT === "on",
     bus,

@@ -21,6 +21,11 @@ export function requestTraceId(c: Context): string {
   return isTraceparent(sent) ? traceIdFrom(sent) : randomBytes(16).toString("hex");
 }
 
+/** The one error envelope, for answers made without a request context too (serve.ts). */
+export function errorEnvelope(code: string, message: string, details: ErrorDetail[], traceId: string) {
+  return { error: { code, message, details, traceId } };
+}
+
 export function apiError(
   c: Context,
   status: ContentfulStatusCode,
@@ -28,7 +33,31 @@ export function apiError(
   message: string,
   details: ErrorDetail[] = [],
 ): Response {
-  return c.json({ error: { code, message, details, traceId: requestTraceId(c) } }, status);
+  return c.json(errorEnvelope(code, message, details, requestTraceId(c)), status);
+}
+
+/**
+ * How deeply a request body's arrays and objects may nest. No route needs more than a handful of levels;
+ * a body nested thousands deep would make JSON.stringify (and anything recursive after it) overflow the
+ * stack, so it is refused before it is parsed.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `text`'s brackets outside strings nest deeper than `limit`; stops reading once they do. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** Reads a JSON body, or answers why it cannot. */
@@ -48,6 +77,17 @@ export async function jsonBody(
     };
   }
   const text = await c.req.text();
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return {
+      ok: false,
+      response: apiError(
+        c,
+        400,
+        "InvalidJson",
+        `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+      ),
+    };
+  }
   try {
     return { ok: true, value: text.trim() === "" ? {} : JSON.parse(text) };
   } catch {

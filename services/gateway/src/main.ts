@@ -1,7 +1,5 @@
 // The gateway as a running service: the HTTP API on loopback, writing requests onto the bus and reading
 // the projections the projector keeps. Stops cleanly on SIGTERM/SIGINT.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
@@ -9,11 +7,11 @@ import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker
 import { createLogger } from "@haymaker/logging";
 import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
-import { serve } from "@hono/node-server";
 import { createGateway } from "./app.ts";
 import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
 import { gatewayConfig } from "./config.ts";
+import { serveGateway } from "./serve.ts";
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
 const CATALOGUE_TTL_MS = 5_000;
@@ -49,14 +47,22 @@ export async function main(): Promise<void> {
             }),
           }),
       executeLimitPerMinute: config.executeLimitPerMinute,
+      writeLimitPerMinute: config.writeLimitPerMinute,
+      streams: config.streamLimits,
       schedule: config.schedule,
       deadLetters: { queues, operations, editEnabled: config.deadLetterEdit },
       checks: [{ name: "bus", check: async () => void (await publisher.probe(topicFor("run.requested"))) }],
     },
     (error, path) => logger.error({ err: error, path }, "request failed"),
   );
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) =>
-    logger.info({ url: `http://${info.address}:${info.port}` }, "gateway is listening"),
+  const server = serveGateway(
+    app,
+    {
+      port: config.port,
+      hostname: config.host,
+      log: (error) => logger.error({ err: error }, "request could not be read"),
+    },
+    (info) => logger.info({ url: `http://${info.address}:${info.port}` }, "gateway is listening"),
   );
   server.once("error", (error: NodeJS.ErrnoException) => {
     process.stderr.write(
@@ -76,7 +82,7 @@ export async function main(): Promise<void> {
     // Requests in flight may finish; open streams (SSE) would hold the close forever, so they are cut
     // after a moment: clients reconnect with Last-Event-ID.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const cut = setTimeout(() => (server as Server).closeAllConnections(), 2_000);
+    const cut = setTimeout(() => server.closeAllConnections(), 2_000);
     await closed;
     clearTimeout(cut);
     await operations.close();

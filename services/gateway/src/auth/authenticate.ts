@@ -30,6 +30,12 @@ export function callerOf(c: Context): Caller {
   return caller;
 }
 
+/** The caller as one string that tells callers apart (budgets and stream slots are kept per caller). */
+export function callerKey(c: Context): string {
+  const { kind, id } = callerOf(c);
+  return `${kind}:${id}`;
+}
+
 type Presented = { kind: "none" } | { kind: "api-key"; key: string } | { kind: "entra"; token: string };
 
 function presentedCredential(c: Context, entraOn: boolean): Presented {

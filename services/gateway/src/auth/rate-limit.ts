@@ -1,39 +1,86 @@
-// A per-caller limit on how often a route may be called (execute: 10 a minute by default), so one caller
-// cannot flood the tenant with runs. Callers are told apart by kind and id: an API key and an Entra
-// principal never share a budget, whatever their ids. Fixed one-minute windows kept in memory: the
-// gateway is one process per replica, and the limit is a guard rail, not an accounting system.
+// A per-caller limit on how often routes may be called (execute: 10 a minute by default, other writes 60),
+// so one caller cannot flood the tenant with runs or the bus with requests. Callers are told apart by kind
+// and id: an API key and an Entra principal never share a budget, whatever their ids. Fixed one-minute
+// windows kept in memory, per replica: the limit is a guard rail, not an accounting system.
+//
+// The windows live in a Map kept in the order they started (a renewed window moves to the end), so expired
+// ones are swept from the front as each request comes in, and when more callers than `maxCallers` are
+// counted at once the oldest window is dropped: memory stays bounded whatever the number of callers.
 import type { MiddlewareHandler } from "hono";
 import { apiError } from "../errors.ts";
-import { callerOf } from "./authenticate.ts";
+import { callerKey } from "./authenticate.ts";
 
 const WINDOW_MS = 60_000;
+/** Far above the callers one gateway sees in a minute; a dropped window only means a fresh budget. */
+const DEFAULT_MAX_CALLERS = 10_000;
 
-export function rateLimit(perMinute: number, now: () => number = Date.now): MiddlewareHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  return async (c, next) => {
-    const { kind, id } = callerOf(c);
-    const caller = `${kind}:${id}`;
-    const at = now();
-    let window = windows.get(caller);
-    if (window === undefined || at - window.start >= WINDOW_MS) {
+export interface RateDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the caller's window ends and its budget is whole again. */
+  resetSeconds: number;
+}
+
+export class RateLimiter {
+  readonly perMinute: number;
+  readonly #now: () => number;
+  readonly #maxCallers: number;
+  readonly #windows = new Map<string, { start: number; count: number }>();
+
+  constructor(perMinute: number, options: { now?: () => number; maxCallers?: number } = {}) {
+    this.perMinute = perMinute;
+    this.#now = options.now ?? Date.now;
+    this.#maxCallers = options.maxCallers ?? DEFAULT_MAX_CALLERS;
+  }
+
+  /** How many callers have a window open: what the limiter holds in memory. */
+  get size(): number {
+    return this.#windows.size;
+  }
+
+  /** Counts one request of `caller`, unless its budget for this minute is spent. */
+  take(caller: string): RateDecision {
+    const at = this.#now();
+    this.#sweep(at);
+    let window = this.#windows.get(caller);
+    if (window === undefined) {
       window = { start: at, count: 0 };
-      windows.set(caller, window);
+      this.#windows.set(caller, window);
+      if (this.#windows.size > this.#maxCallers) {
+        this.#windows.delete(this.#windows.keys().next().value as string);
+      }
     }
-    const resetSeconds = Math.ceil((window.start + WINDOW_MS - at) / 1000);
-    c.header("X-RateLimit-Limit", String(perMinute));
+    const resetSeconds = Math.max(1, Math.ceil((window.start + WINDOW_MS - at) / 1000));
+    if (window.count >= this.perMinute) return { allowed: false, remaining: 0, resetSeconds };
+    window.count++;
+    return { allowed: true, remaining: this.perMinute - window.count, resetSeconds };
+  }
+
+  /** Drops the windows that have ended; they are all at the front, the oldest first. */
+  #sweep(at: number): void {
+    for (const [caller, window] of this.#windows) {
+      if (at - window.start < WINDOW_MS) return;
+      this.#windows.delete(caller);
+    }
+  }
+}
+
+/** Answers 429 with Retry-After once the authenticated caller has spent its budget in `limiter`. */
+export function rateLimit(limiter: RateLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const { allowed, remaining, resetSeconds } = limiter.take(callerKey(c));
+    c.header("X-RateLimit-Limit", String(limiter.perMinute));
     c.header("X-RateLimit-Reset", String(resetSeconds));
-    if (window.count >= perMinute) {
-      c.header("X-RateLimit-Remaining", "0");
+    c.header("X-RateLimit-Remaining", String(remaining));
+    if (!allowed) {
       c.header("Retry-After", String(resetSeconds));
       return apiError(
         c,
         429,
         "RateLimited",
-        `At most ${perMinute} requests a minute; try again in ${resetSeconds} s.`,
+        `At most ${limiter.perMinute} such requests a minute; try again in ${resetSeconds} s.`,
       );
     }
-    window.count++;
-    c.header("X-RateLimit-Remaining", String(perMinute - window.count));
     await next();
   };
 }

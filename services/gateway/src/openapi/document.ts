@@ -3,7 +3,7 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { GenericSchema } from "valibot";
 import { ErrorEnvelopeSchema } from "./error-schema.ts";
-import type { ResponseSpec, RouteSpec } from "./route-spec.ts";
+import { bodyLimitOf, type ResponseSpec, type RouteSpec, rateLimitOf } from "./route-spec.ts";
 
 type Json = Record<string, unknown>;
 
@@ -82,9 +82,21 @@ function operation(route: RouteSpec): Json {
     responses["401"] = errorResponse("No credential, or one that is not valid (see WWW-Authenticate).");
     responses["403"] = errorResponse(`The caller's role is below ${route.role}.`);
   }
-  if (route.rateLimited) {
+  // A read's body is never read, so only other methods can be refused one.
+  const maxBodyBytes = bodyLimitOf(route);
+  if (route.method !== "get") {
+    responses["413"] = errorResponse(
+      maxBodyBytes === 0
+        ? "A request body was sent; this route takes none."
+        : `The request body is larger than ${maxBodyBytes} bytes (x-maxBodyBytes).`,
+    );
+  }
+  const budget = rateLimitOf(route);
+  if (budget !== undefined) {
     responses["429"] = {
-      ...errorResponse("The caller has used its requests for this minute; retry after Retry-After seconds."),
+      ...errorResponse(
+        `The caller has used its ${budget} requests for this minute; retry after Retry-After seconds.`,
+      ),
       headers: {
         "Retry-After": { schema: { type: "integer" } },
         "X-RateLimit-Limit": { schema: { type: "integer" } },
@@ -101,6 +113,8 @@ function operation(route: RouteSpec): Json {
     tags: [route.tag],
     security: route.role === "public" ? [] : [{ bearer: [] }, { apiKey: [] }],
     "x-haymaker-role": route.role,
+    ...(budget === undefined ? {} : { "x-haymaker-rate-limit": budget }),
+    "x-maxBodyBytes": maxBodyBytes,
     parameters: parameters(route),
     ...(route.body === undefined
       ? {}

@@ -30,10 +30,33 @@ export interface RouteSpec {
   /** A strict object of the query string's names; every value arrives as text. */
   query?: GenericSchema;
   body?: GenericSchema;
-  /** Its own successes and failures; 401, 403, 429 and 500 are added from role and rateLimited. */
+  /** Its own successes and failures; 401, 403, 413, 429 and 500 are added from the rest of the spec. */
   responses: Record<number, ResponseSpec>;
-  /** Counted against the caller's per-minute execute budget. */
-  rateLimited?: boolean;
+  /** The largest body it takes, in bytes; see bodyLimitOf for the default. */
+  maxBodyBytes?: number;
+  /** The per-caller budget it counts against; see rateLimitOf for the default. */
+  rateLimit?: RateLimitClass;
+}
+
+/**
+ * Per-caller budgets a minute: "execute" for asking for runs (HAYMAKER_EXECUTE_LIMIT), "write" for every
+ * other request that changes something (HAYMAKER_WRITE_LIMIT). Each class is one budget per caller,
+ * shared by the routes in it.
+ */
+export const RATE_LIMIT_CLASSES = ["execute", "write"] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+/** What a route with a body takes unless its spec says otherwise: far above any request it needs. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** The largest body the route takes: its own limit, the default when it has a body, else none at all. */
+export function bodyLimitOf(spec: RouteSpec): number {
+  return spec.maxBodyBytes ?? (spec.body === undefined ? 0 : DEFAULT_MAX_BODY_BYTES);
+}
+
+/** The budget the route counts against: its own, "write" for any route that is not a read, else none. */
+export function rateLimitOf(spec: RouteSpec): RateLimitClass | undefined {
+  return spec.rateLimit ?? (spec.method === "get" ? undefined : "write");
 }
 
 /** /api/executions/{id} → /api/executions/:id for Hono. */

@@ -13,7 +13,7 @@ import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import type { RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
 import { agentLogSource } from "../streams/follow-agent-logs.ts";
-import { followAsSse, lastEventId } from "../streams/sse-loop.ts";
+import { followAsSse, lastEventId, TOO_MANY_STREAMS } from "../streams/sse-loop.ts";
 import { AgentKeySchema, registerAgentRoute } from "./agent-key.ts";
 import { pageParams, pathParams, readQuery, storeRead, wholeNumberParam } from "./read-query.ts";
 
@@ -48,6 +48,7 @@ const responses = {
     schema: LogPageSchema,
   },
   404: { description: "No such agent in that execution (yet).", schema: ErrorEnvelopeSchema },
+  429: TOO_MANY_STREAMS,
 };
 
 export const agentLogsSpec: RouteSpec = {
@@ -93,17 +94,13 @@ async function followLog(
   const source = agentLogSource(deps.projections, runId, agentId);
   const resumeAfter = lastEventId(c) ?? query.afterSequence;
   if (resumeAfter !== undefined || query.tail === undefined) {
-    return followAsSse(c, deps.streams, source, { after: resumeAfter ?? 0 }, (error) =>
-      deps.reportError(error, c.req.path),
-    );
+    return followAsSse(c, deps, source, { after: resumeAfter ?? 0 });
   }
   // The last `tail` lines as received, then what comes after the newest of them.
   const tail = await deps.projections.agentLogs(runId, agentId, { tail: query.tail, order: "received" });
   const first = tail.items.map((line) => ({ sequence: line.sequence, event: "log", data: line }));
   const after = first.at(-1)?.sequence ?? tail.lastSequence;
-  return followAsSse(c, deps.streams, source, { after, first }, (error) =>
-    deps.reportError(error, c.req.path),
-  );
+  return followAsSse(c, deps, source, { after, first });
 }
 
 export function registerAgentLogs(app: Hono, deps: RouteDeps): void {

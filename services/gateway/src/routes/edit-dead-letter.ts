@@ -1,6 +1,7 @@
 // POST /api/dead-letters/{id}/edit (admin, and only when HAYMAKER_DLQ_EDIT=on) — edit-and-retry: a copy of
 // the dead-lettered event with the data the admin gives, a new id and a `replayof` link to the original, is
 // checked against its type's schema and sent to the topic; then the original is removed from its queue.
+// Secret-bearing fields the admin never saw (GET hides them) are kept from the original.
 import { randomUUID } from "node:crypto";
 import { encodeEvent } from "@haymaker/cloudevents";
 import {
@@ -17,6 +18,7 @@ import { apiError, jsonBody } from "../errors.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { withHiddenSecretsRestored } from "../without-secrets.ts";
 import { deadLettersOf } from "./dead-letter-access.ts";
 import { DeadLetterIdParam, invalidDeadLetterId } from "./get-dead-letter.ts";
 import { pathParam } from "./read-query.ts";
@@ -86,7 +88,8 @@ export function registerEditDeadLetter(app: Hono, deps: GatewayDeps): void {
     const { replaycount: _count, ...original } = letter.event;
     let copy: HayMakerEvent;
     try {
-      copy = parseEvent({ ...original, id: randomUUID(), data: checked.value.data, replayof: original.id });
+      const data = withHiddenSecretsRestored(checked.value.data, original.data);
+      copy = parseEvent({ ...original, id: randomUUID(), data, replayof: original.id });
     } catch (error) {
       if (!(error instanceof EventDataError || error instanceof EnvelopeError)) throw error;
       return apiError(c, 400, "InvalidEventData", `The edited data does not fit ${original.type}.`, [

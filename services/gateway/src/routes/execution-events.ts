@@ -8,7 +8,7 @@ import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { runEventSource } from "../streams/follow-run-events.ts";
-import { followAsSse, lastEventId } from "../streams/sse-loop.ts";
+import { followAsSse, lastEventId, TOO_MANY_STREAMS } from "../streams/sse-loop.ts";
 import { checkRunId, pathParam, pathParams, readQuery, storeRead, wholeNumberParam } from "./read-query.ts";
 
 export const ExecutionEventsQuerySchema = v.strictObject({
@@ -32,6 +32,7 @@ export const executionEventsSpec: RouteSpec = {
   responses: {
     200: { description: "The stream.", mediaType: "text/event-stream" },
     404: { description: "No such execution (yet).", schema: ErrorEnvelopeSchema },
+    429: TOO_MANY_STREAMS,
   },
 };
 
@@ -53,8 +54,6 @@ export function registerExecutionEvents(app: Hono, deps: RouteDeps): void {
       );
     }
     const after = lastEventId(c) ?? query.value.afterSequence ?? 0;
-    return followAsSse(c, deps.streams, runEventSource(deps.projections, id), { after }, (error) =>
-      deps.reportError(error, c.req.path),
-    );
+    return followAsSse(c, deps, runEventSource(deps.projections, id), { after });
   });
 }

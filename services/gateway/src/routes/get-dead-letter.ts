@@ -1,5 +1,6 @@
 // GET /api/dead-letters/{id} — one dead letter whole: its CloudEvent (attributes and data) or raw body,
-// application properties, delivery count, reason, cause and the queue it came from.
+// application properties, delivery count, reason, cause and the queue it came from; never a secret-bearing
+// field of its event (without-secrets.ts).
 import { parseDeadLetterId } from "@haymaker/dead-letters";
 import type { Hono } from "hono";
 import * as v from "valibot";
@@ -9,6 +10,7 @@ import type { GatewayDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { readAnswer } from "../read-answer.ts";
+import { withoutSecrets } from "../without-secrets.ts";
 import { deadLettersOf } from "./dead-letter-access.ts";
 import { DeadLetterSchema } from "./dead-letter-schemas.ts";
 import { pathParam } from "./read-query.ts";
@@ -56,6 +58,6 @@ export function registerGetDeadLetter(app: Hono, deps: GatewayDeps): void {
         `No dead letter ${id} is in its queue (replayed or purged already?).`,
       );
     }
-    return readAnswer(c, letter);
+    return readAnswer(c, withoutSecrets(letter));
   });
 }

@@ -2,6 +2,9 @@
 // each dependency the gateway reads or writes (projections, catalogue, key store, and what main.ts adds,
 // such as the bus), each within a time limit: 200 when all answer, 503 naming the ones that did not. Says
 // only ok or not per dependency; why is logged, never shown to a caller nobody authenticated.
+// Anyone may call it, so it answers from the last check for a few seconds (per replica): however many calls
+// come, the dependencies are checked at most once per HEALTH_FOR_MS, and calls that arrive while a check
+// runs wait for that one.
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { RouteDeps } from "../gateway-deps.ts";
@@ -14,6 +17,8 @@ export interface DependencyCheck {
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** How long one check's answer serves, from when it finished. */
+export const HEALTH_FOR_MS = 3_000;
 
 const HealthSchema = v.strictObject({
   status: v.picklist(["ok", "unavailable"]),
@@ -25,7 +30,12 @@ const HealthSchema = v.strictObject({
       ms: v.pipe(v.number(), v.description("How long the check took.")),
     }),
   ),
+  checkedAt: v.pipe(
+    v.string(),
+    v.description(`When the checks ran: an answer serves for ${HEALTH_FOR_MS / 1000} s.`),
+  ),
 });
+type Health = v.InferOutput<typeof HealthSchema>;
 
 export const healthSpec: RouteSpec = {
   method: "get",
@@ -85,14 +95,29 @@ async function run(check: DependencyCheck, deps: RouteDeps) {
   }
 }
 
+async function checkAll(deps: RouteDeps): Promise<Health> {
+  const checkedAt = new Date().toISOString();
+  const checks = await Promise.all(
+    [...builtInChecks(deps), ...(deps.checks ?? [])].map((check) => run(check, deps)),
+  );
+  return { status: checks.every((check) => check.ok) ? "ok" : "unavailable", checks, checkedAt };
+}
+
 export function registerHealth(app: Hono, deps: RouteDeps): void {
+  // run() never throws, so the kept promise always settles to an answer.
+  let latest: { health: Promise<Health>; until: number } | undefined;
+  const current = (): Promise<Health> => {
+    if (latest === undefined || Date.now() >= latest.until) {
+      const entry = { health: checkAll(deps), until: Number.POSITIVE_INFINITY };
+      void entry.health.then(() => {
+        entry.until = Date.now() + HEALTH_FOR_MS;
+      });
+      latest = entry;
+    }
+    return latest.health;
+  };
   app.get(honoPath(healthSpec), async (c) => {
-    const checks = await Promise.all(
-      [...builtInChecks(deps), ...(deps.checks ?? [])].map((check) => run(check, deps)),
-    );
-    const ok = checks.every((check) => check.ok);
-    return c.json({ status: ok ? "ok" : "unavailable", checks }, ok ? 200 : 503, {
-      "cache-control": "no-store",
-    });
+    const health = await current();
+    return c.json(health, health.status === "ok" ? 200 : 503, { "cache-control": "no-store" });
   });
 }

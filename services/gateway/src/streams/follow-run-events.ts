@@ -1,7 +1,9 @@
 // A run's events as a stream: each CloudEvent the projections applied for the run (all but log lines),
-// named by its short type (e.g. agent.deployed), then `end` once the run reached its final status.
+// named by its short type (e.g. agent.deployed), then `end` once the run reached its final status. Stored
+// events are sent without their secret-bearing fields (identity.provisioned's secretRef and the like).
 import { eventNameOf } from "@haymaker/contracts";
 import type { ExecutionStatus, ProjectionStore } from "@haymaker/projections";
+import { withoutSecrets } from "../without-secrets.ts";
 import type { FollowSource, StreamItem } from "./sse-loop.ts";
 
 const FINAL: ReadonlySet<ExecutionStatus> = new Set(["completed", "failed", "cancelled", "rejected"]);
@@ -13,7 +15,7 @@ export function runEventSource(store: ProjectionStore, runId: string): FollowSou
       return page.items.map((item) => ({
         sequence: item.sequence,
         event: eventNameOf(item.event.type),
-        data: item.event,
+        data: withoutSecrets(item.event),
       }));
     },
     async finished() {

@@ -3,17 +3,38 @@
 // Last-Event-ID misses nothing and sees nothing twice), a comment line as heartbeat on quiet connections,
 // and an `end` event once the thing is over and everything was sent. Polling the projections, not the bus,
 // lets any number of gateway replicas serve streams from the one store.
+//
+// Every stream holds a slot (stream-slots.ts) from its first byte to its end; a caller over a cap is
+// answered 429 with Retry-After before anything is streamed.
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { callerKey } from "../auth/authenticate.ts";
+import { apiError } from "../errors.ts";
+import type { RouteDeps } from "../gateway-deps.ts";
+import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
+import type { ResponseSpec } from "../openapi/route-spec.ts";
+import { DEFAULT_STREAM_LIMITS, STREAM_RETRY_AFTER_SECONDS, type StreamLimits } from "./stream-slots.ts";
 
-export interface StreamSettings {
+export interface StreamSettings extends StreamLimits {
   /** How often to look for new items while there are none. */
   pollMs: number;
   /** How long a connection may go without a byte before a heartbeat comment is sent. */
   heartbeatMs: number;
 }
 
-export const DEFAULT_STREAM_SETTINGS: StreamSettings = { pollMs: 500, heartbeatMs: 15_000 };
+export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
+  pollMs: 500,
+  heartbeatMs: 15_000,
+  ...DEFAULT_STREAM_LIMITS,
+};
+
+/** The answer a stream route gives beyond the caps, for its spec. */
+export const TOO_MANY_STREAMS: ResponseSpec = {
+  description:
+    "The caller, or the gateway as a whole, has as many streams open as it allows; retry after Retry-After seconds.",
+  schema: ErrorEnvelopeSchema,
+  headers: { "Retry-After": "Seconds to wait before opening the stream again." },
+};
 
 export interface StreamItem {
   sequence: number;
@@ -41,11 +62,24 @@ export function lastEventId(c: Context): number | undefined {
 
 export function followAsSse(
   c: Context,
-  settings: StreamSettings,
+  deps: Pick<RouteDeps, "streams" | "streamSlots" | "reportError">,
   source: FollowSource,
   start: { after: number; first?: StreamItem[] },
-  log: (error: unknown) => void,
 ): Response {
+  const settings = deps.streams;
+  const slot = deps.streamSlots.take(callerKey(c));
+  if ("refused" in slot) {
+    c.header("Retry-After", String(STREAM_RETRY_AFTER_SECONDS));
+    const { perCaller, total } = deps.streamSlots.limits;
+    return apiError(
+      c,
+      429,
+      "TooManyStreams",
+      slot.refused === "caller"
+        ? `At most ${perCaller} streams may be open at once per caller; close one, or retry in ${STREAM_RETRY_AFTER_SECONDS} s.`
+        : `The gateway is serving its ${total} streams; retry in ${STREAM_RETRY_AFTER_SECONDS} s.`,
+    );
+  }
   return streamSSE(c, async (stream) => {
     let open = true;
     stream.onAbort(() => {
@@ -86,11 +120,13 @@ export function followAsSse(
     } catch (error) {
       // Caught here, not left to Hono, which would send the error's own text to the client.
       if (!open) return;
-      log(error);
+      deps.reportError(error, c.req.path);
       await stream.writeSSE({
         event: "error",
         data: JSON.stringify({ message: "The stream failed; reconnect to resume where it stopped." }),
       });
+    } finally {
+      slot.release();
     }
   });
 }

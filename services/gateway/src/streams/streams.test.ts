@@ -168,3 +168,69 @@ describe("GET /api/executions/{id}/events", () => {
     ).toBe("ExecutionNotFound");
   });
 });
+
+describe("the stream caps", () => {
+  it("answers a caller over its cap 429 with Retry-After before streaming, while another caller still gets one", async () => {
+    const g = await testGateway({ streams: { perCaller: 2, total: 3 } });
+    await applyAll(g, upTo("selected"));
+    const open = async (role: "reader" | "operator" | "admin" = "reader") =>
+      g.request("GET", `/api/executions/${RUN}/events`, { role });
+    const first = sseReader(await open());
+    const second = sseReader(await open());
+    const refused = await open();
+    const error = await errorOf(refused, 429);
+    expect(error.code).toBe("TooManyStreams");
+    expect(error.message).toContain("At most 2 streams");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another caller has slots of its own, until the gateway's total is reached.
+    const third = sseReader(await open("operator"));
+    expect((await third.nextEvent())?.event).toBe("run.requested");
+    const full = await open("admin");
+    expect((await errorOf(full, 429)).message).toContain("its 3 streams");
+    // The agent log stream counts against the same caps.
+    await applyAll(g, upTo("log-1").slice(upTo("selected").length));
+    expect((await g.request("GET", `/api/agents/${RUN}.a01/logs?follow=true`)).status).toBe(429);
+    for (const stream of [first, second, third]) await stream.cancel();
+  });
+
+  it("gives a slot back when its client goes away, and when the stream ends", async () => {
+    const g = await testGateway({ streams: { perCaller: 1, total: 10 } });
+    await applyAll(g, upTo("selected"));
+    const open = () => g.request("GET", `/api/executions/${RUN}/events`);
+    const gone = sseReader(await open());
+    expect((await gone.nextEvent())?.event).toBe("run.requested");
+    expect((await open()).status).toBe(429);
+    await gone.cancel();
+    await expect.poll(async () => (await open()).status, { timeout: 2000 }).not.toBe(429);
+
+    // A run that is over: its stream ends by itself, and frees its slot.
+    const g2 = await testGateway({ streams: { perCaller: 1, total: 10 } });
+    await applyAll(g2, story);
+    const ended = sseReader(await g2.request("GET", `/api/executions/${RUN}/events`));
+    while ((await ended.nextEvent())?.event !== "end");
+    expect(await ended.next()).toBeUndefined();
+    const again = await g2.request("GET", `/api/executions/${RUN}/events`);
+    expect(again.status).toBe(200);
+    await sseReader(again).cancel();
+  });
+});
+
+describe("secrets in the run's event stream", () => {
+  it("are left out of every event: identity.provisioned and its successors carry no secretRef", async () => {
+    const g = await testGateway();
+    await applyAll(g, story);
+    const stored = (await g.projections.runEvents(RUN, { limit: 500 })).items;
+    expect(JSON.stringify(stored)).toContain("secretRef");
+    const stream = sseReader(await g.request("GET", `/api/executions/${RUN}/events`));
+    const sent: Message[] = [];
+    for (let m = await stream.nextEvent(); m?.event !== "end"; m = await stream.nextEvent()) {
+      sent.push(m as Message);
+    }
+    expect(sent).toHaveLength(stored.length);
+    const provisioned = sent.find((m) => m.event === "identity.provisioned");
+    const data = JSON.parse(provisioned?.data ?? "{}") as { data: Record<string, unknown> };
+    expect(data.data).toHaveProperty("identity");
+    expect(data.data).not.toHaveProperty("secretRef");
+    expect(sent.map((m) => m.data).join("\n")).not.toMatch(/secretRef|local:run-/);
+  });
+});
