@@ -90,11 +90,12 @@ describe("isSensitiveField", () => {
     "key",
     "api-key",
     "HAYMAKER_SERVICEBUS_CONNECTION_STRING",
+    "HAYMAKER_COSMOS_KEY",
     "authorization",
     "password",
   ])("flags %s", (name) => expect(isSensitiveField(name)).toBe(true));
 
-  it.each(["service", "runId", "keyVaultName", "monkey", "signal", "description"])(
+  it.each(["service", "runId", "keyVaultName", "monkey", "partitionKey", "signal", "description"])(
     "lets %s through",
     (name) => expect(isSensitiveField(name)).toBe(false),
   );

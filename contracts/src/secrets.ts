@@ -48,10 +48,12 @@ export function redactSecrets(text: string): string {
 }
 
 // Field names whose values are never echoed in error messages nor written to logs, whatever they hold.
-// Matched with "_", "-" and spaces removed, so HAYMAKER_CLIENT_SECRET, api-key and connection_string count.
+// Matched with "_", "-" and spaces removed, so HAYMAKER_CLIENT_SECRET, api-key and connection_string count;
+// a separate word KEY at the end (HAYMAKER_COSMOS_KEY, storage-key) counts, partitionKey does not.
 const SENSITIVE_FIELD =
   /secret|password|passwd|token|credential|apikey|connectionstring|sas|accountkey|accesskey|privatekey|authorization|cookie|^key$|^sig$/i;
+const KEY_WORD = /(?:^|[-_\s])key$/i;
 
 export function isSensitiveField(name: string): boolean {
-  return SENSITIVE_FIELD.test(name.replace(/[-_\s]/g, ""));
+  return SENSITIVE_FIELD.test(name.replace(/[-_\s]/g, "")) || KEY_WORD.test(name);
 }
