@@ -9,6 +9,7 @@ import { type EventOf, EXAMPLE_DATA, resourceGroupOf } from "@haymaker/contracts
 import { FileSecretStore } from "@haymaker/stores";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ProvisionPorts, ProvisionStepError, provisionAgent } from "./handler.ts";
+import { SqliteProvisionLedger } from "./ledger.ts";
 
 const catalogue = new Map([
   ["storage-blob-lifecycle", { roles: ["Storage Account Contributor", "Reader"], location: "northeurope" }],
@@ -43,13 +44,25 @@ describe("provision", () => {
   beforeEach(async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), "haymaker-provision-"));
     cloud = new RecordingCloud();
-    ports = { cloud, secrets: new FileSecretStore(dataDirectory), catalogue };
+    ports = {
+      cloud,
+      secrets: new FileSecretStore(dataDirectory),
+      catalogue,
+      ledger: new SqliteProvisionLedger(dataDirectory),
+    };
   });
   afterEach(() => rm(dataDirectory, { recursive: true, force: true }));
 
+  /** provisionAgent where it must publish. */
+  async function provision(event: EventOf<"agent.selected">) {
+    const provisioned = await provisionAgent(event, ports);
+    if (provisioned === undefined) throw new Error("provision published nothing");
+    return provisioned;
+  }
+
   it("gives the agent its own group, identity and roles there, and publishes only the secret's reference", async () => {
     const event = selected({ tags: { team: "blue" } });
-    const provisioned = await provisionAgent(event, ports);
+    const provisioned = await provision(event);
     const name = "haymaker-run-provision-test-a01";
 
     expect(cloud.hasGroup(name)).toBe(true);
@@ -91,7 +104,7 @@ describe("provision", () => {
   });
 
   it("scopes every role to the agent's own resource group and nowhere wider", async () => {
-    const provisioned = await provisionAgent(selected(), ports);
+    const provisioned = await provision(selected());
     expect(cloud.roles).toHaveLength(2);
     for (const role of cloud.roles) {
       expect(role.servicePrincipalId).toBe(provisioned.data.identity.servicePrincipalId);
@@ -102,21 +115,48 @@ describe("provision", () => {
 
   it("converges when the same agent is provisioned twice: one group, one identity, one role set, same event id", async () => {
     const event = selected();
-    const first = await provisionAgent(event, ports);
-    const again = await provisionAgent(event, ports);
+    const first = await provision(event);
+    const again = await provision(event);
 
     expect(again.id).toBe(first.id);
     expect(again.data).toEqual(first.data);
     expect(await cloud.listTagged({ "haymaker-run": "run-provision-test" })).toHaveLength(1);
     expect(cloud.identities()).toHaveLength(1);
     expect(cloud.roles).toHaveLength(2);
-    // A second delivery may add a second secret to the identity; the store keeps the newest.
-    expect(await ports.secrets.get(again.data.secretRef)).toBe(cloud.secretsIssued.at(-1));
+    // The repeat found its earlier record: no second secret on the identity.
+    expect(cloud.secretsIssued).toHaveLength(1);
+    expect(await ports.secrets.get(again.data.secretRef)).toBe(cloud.secretsIssued[0]);
+  });
+
+  it("creates nothing for a repeat that comes after cleanup deleted the agent's group, identity and secret", async () => {
+    const event = selected();
+    const first = await provision(event);
+    // What force-cleanup does once the agent has finished.
+    await cloud.deleteResourceGroup(first.data.resourceGroup);
+    await cloud.deleteIdentity(first.data.identity);
+    await ports.secrets.delete(first.data.secretRef);
+
+    // The first completion was lost (provision was killed after publishing): the bus delivers it again.
+    await expect(provisionAgent(event, ports)).resolves.toBeUndefined();
+    expect(cloud.identities()).toEqual([]);
+    expect(cloud.hasGroup(first.data.resourceGroup)).toBe(false);
+    expect(cloud.secretsIssued).toHaveLength(1);
+    await expect(ports.secrets.exists(first.data.secretRef)).resolves.toBe(false);
+  });
+
+  it("remembers what it provisioned across restarts: a new process publishes the recorded event again", async () => {
+    const event = selected();
+    const first = await provision(event);
+    // A new provision process opens the same ledger file.
+    ports = { ...ports, ledger: new SqliteProvisionLedger(dataDirectory) };
+    const again = await provision(event);
+    expect(again).toEqual(first);
+    expect(cloud.secretsIssued).toHaveLength(1);
   });
 
   it("keeps agents apart: another agent gets another group and identity", async () => {
-    const a01 = await provisionAgent(selected(), ports);
-    const a02 = await provisionAgent(selected({ agentId: "a02", index: 1 }), ports);
+    const a01 = await provision(selected());
+    const a02 = await provision(selected({ agentId: "a02", index: 1 }));
     expect(a02.id).not.toBe(a01.id);
     expect(a02.data.resourceGroup).toBe("haymaker-run-provision-test-a02");
     expect(a02.data.identity.appId).not.toBe(a01.data.identity.appId);
@@ -153,7 +193,7 @@ describe("provision", () => {
     await expect(attempt).rejects.toMatchObject({ retryable: true });
     await expect(attempt).rejects.toThrow(/has not replicated yet; will retry/);
 
-    const retried = await provisionAgent(event, ports);
+    const retried = await provision(event);
     expect(cloud.roles).toHaveLength(2);
     expect(cloud.identities()).toHaveLength(1);
     expect(await ports.secrets.get(retried.data.secretRef)).toBe(cloud.secretsIssued.at(-1));

@@ -2,12 +2,16 @@
 // the identity's secret in the secret store, and identity.provisioned carrying the secret's reference.
 // Every name derives from (runId, agentId) and every cloud step finds before it creates, so a redelivered
 // agent.selected converges on the same group, identity and role set, and publishes the same event id again.
+// The event is recorded in the ledger before it is published: a repeat that comes after cleanup has deleted
+// the agent's things (its first completion was lost with a crashed process) finds the record and creates
+// nothing — the one Entra application each agent gets stays one.
 
 import { DEAD_LETTER_REASONS, UnprocessableEventError } from "@haymaker/bus";
 import { type CloudControl, CloudControlError } from "@haymaker/cloud-control";
 import { deterministicEventId, newEvent } from "@haymaker/cloudevents";
 import type { EventOf, Identity } from "@haymaker/contracts";
 import type { SecretRef, SecretStore } from "@haymaker/stores";
+import type { ProvisionLedger } from "./ledger.ts";
 
 export const SOURCE = "/haymaker/provision";
 
@@ -22,6 +26,7 @@ export interface ProvisionPorts {
   secrets: SecretStore;
   /** The scenario catalogue, by scenario id. */
   catalogue: ReadonlyMap<string, ScenarioAccess>;
+  ledger: ProvisionLedger;
 }
 
 /**
@@ -43,11 +48,24 @@ export function agentTags(data: EventOf<"agent.selected">["data"]): Record<strin
   };
 }
 
+/**
+ * The agent's identity.provisioned to publish, or undefined for a repeat that has nothing left to do: the
+ * agent was provisioned before and its identity is gone (cleanup has been), so publishing again would only
+ * send deploy after a deleted secret.
+ */
 export async function provisionAgent(
   selected: EventOf<"agent.selected">,
   ports: ProvisionPorts,
-): Promise<EventOf<"identity.provisioned">> {
+): Promise<EventOf<"identity.provisioned"> | undefined> {
   const { data } = selected;
+  const earlier = await ports.ledger.provisioned(data.runId, data.agentId);
+  if (earlier !== undefined) {
+    // Published before, or maybe not (a crash between recording and publishing): again while it stands.
+    const identity = await step(`looking up identity ${earlier.data.identity.displayName}`, () =>
+      ports.cloud.findIdentity(earlier.data.identity.displayName),
+    );
+    return identity === undefined ? undefined : earlier;
+  }
   const scenario = ports.catalogue.get(data.scenarioId);
   if (scenario === undefined) {
     throw new UnprocessableEventError(
@@ -71,7 +89,7 @@ export async function provisionAgent(
     );
   }
 
-  return newEvent("identity.provisioned", {
+  const provisioned = newEvent("identity.provisioned", {
     source: SOURCE,
     id: deterministicEventId(SOURCE, data.runId, data.agentId),
     causationid: selected.id,
@@ -91,6 +109,7 @@ export async function provisionAgent(
       tags: data.tags,
     },
   });
+  return ports.ledger.record(provisioned);
 }
 
 /**

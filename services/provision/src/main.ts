@@ -8,6 +8,7 @@ import { createLogger } from "@haymaker/logging";
 import { FileSecretStore } from "@haymaker/stores";
 import { provisionConfig } from "./config.ts";
 import { provisionAgent, SOURCE } from "./handler.ts";
+import { SqliteProvisionLedger } from "./ledger.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(provisionConfig);
@@ -21,6 +22,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const secrets = new FileSecretStore(config.dataDirectory);
+  const ledger = new SqliteProvisionLedger(config.dataDirectory);
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("provision").map((subscription) =>
@@ -36,7 +38,15 @@ export async function main(): Promise<void> {
           secrets,
           // A scenario the catalogue lacks makes it read the directory again: it may have been added.
           catalogue: await catalogue.having([selected.data.scenarioId]),
+          ledger,
         });
+        if (provisioned === undefined) {
+          context.logger.info(
+            { agentId: selected.data.agentId },
+            "agent provisioned before and cleaned up since: nothing to do",
+          );
+          return;
+        }
         await publisher.publish(provisioned);
         const { agentId, resourceGroup, identity, secretRef, roles } = provisioned.data;
         context.logger.info(
@@ -54,6 +64,7 @@ export async function main(): Promise<void> {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
     await publisher.close();
     await client.close();
+    ledger.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());
