@@ -7,8 +7,8 @@ import {
   RESOURCE_GROUP_TYPE,
   type TaggedResource,
 } from "@haymaker/cloud-control";
-import { looksLikeSecret } from "@haymaker/contracts";
 import { type RetryPolicy, withRetries } from "./retry.ts";
+import { shortReason } from "./short-reason.ts";
 
 export type DeletingCloud = Pick<
   CloudControl,
@@ -105,17 +105,14 @@ function deepestFirst(resources: readonly TaggedResource[]): TaggedResource[][] 
   return [...byDepth.entries()].sort(([a], [b]) => b - a).map(([, level]) => level);
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
   const queue = [...items];
   const worker = async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
-}
-
-/** A cloud error as one short line for a report; the adapter already leaves bodies out of its messages. */
-function shortReason(error: CloudControlError): string {
-  const text = error.message.split("\n")[0] || error.name;
-  if (looksLikeSecret(text)) return "[reason withheld: it looked like it held a credential]";
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }

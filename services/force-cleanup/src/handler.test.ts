@@ -8,7 +8,7 @@ import { type EventOf, EXAMPLE_DATA, type Identity } from "@haymaker/contracts";
 import { ProcessRuntime } from "@haymaker/runtime";
 import { FileSecretStore } from "@haymaker/stores";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type ForceCleanupPorts, forceCleanup, operatorCleanup } from "./handler.ts";
+import { type ForceCleanupPorts, forceCleanup } from "./handler.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 const runId = "run-force";
@@ -296,55 +296,5 @@ describe("force-cleanup", () => {
       state = (await agents.status(runtimeRef)).state;
     }
     expect(state).toBe("stopped");
-  });
-});
-
-describe("force-cleanup for an operator", () => {
-  let cloud: InMemoryCloudControl;
-  const retry: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 10 };
-
-  beforeEach(async () => {
-    cloud = new InMemoryCloudControl();
-    for (const [run, agent] of [
-      [runId, "a01"],
-      [runId, "a02"],
-      ["run-other", "a01"],
-    ] as const) {
-      const group = `haymaker-${run}-${agent}`;
-      await cloud.ensureResourceGroup(group, "westeurope", tagsOf(agent, run));
-      cloud.addResource(group, "Microsoft.Storage/storageAccounts", `st${agent}`, tagsOf(agent, run));
-      await cloud.createIdentity(`haymaker-${run}-${agent}`);
-    }
-    // Tagged with the run, but not managed by HayMaker: never touched.
-    await cloud.ensureResourceGroup("someone-elses", "westeurope", { "haymaker-run": runId });
-  });
-
-  function request(dryRun: boolean): EventOf<"cleanup.requested"> {
-    return newEvent("cleanup.requested", {
-      source: "/haymaker/gateway",
-      data: { runId, dryRun, requestedBy: "operator:alice@contoso.com" },
-    });
-  }
-
-  it("only looks on a dry run", async () => {
-    const result = await operatorCleanup(request(true), { cloud, retry });
-    expect(result.dryRun).toBe(true);
-    expect(result.found).toHaveLength(4);
-    expect(result.identities.sort()).toEqual([`haymaker-${runId}-a01`, `haymaker-${runId}-a02`]);
-    expect(result.deleted).toEqual([]);
-    expect(await cloud.listTagged({ "haymaker-run": runId })).toHaveLength(5);
-    expect(cloud.identities()).toHaveLength(3);
-  });
-
-  it("deletes what HayMaker made for the run, and the run's identities, and nothing else", async () => {
-    const result = await operatorCleanup(request(false), { cloud, retry });
-    expect(result.deleted).toHaveLength(4);
-    expect(result.notDeleted).toEqual([]);
-    expect(result.identities.sort()).toEqual([`haymaker-${runId}-a01`, `haymaker-${runId}-a02`]);
-    expect((await cloud.listTagged({ "haymaker-run": runId })).map((r) => r.resourceId)).toEqual([
-      cloud.groupId("someone-elses"),
-    ]);
-    expect(await cloud.listTagged({ "haymaker-run": "run-other" })).toHaveLength(2);
-    expect(cloud.identities().map((identity) => identity.displayName)).toEqual(["haymaker-run-other-a01"]);
   });
 });

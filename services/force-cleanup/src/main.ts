@@ -1,7 +1,7 @@
 // force-cleanup as a running service: consumes cleanup.required (from verify-cleanup) and cleanup.requested
-// (from operators) and deletes by tag. Publishes agent.cleaned for an agent; an operator's cleanup is only
-// logged for now — the gateway issue adds the event that reports it back. Stops cleanly on SIGTERM/SIGINT,
-// finishing what it has in hand.
+// (from operators) and deletes by tag. Publishes agent.cleaned for an agent, cleanup.completed for an
+// operator's cleanup (a dry run is only logged). Stops cleanly on SIGTERM/SIGINT, finishing what it has in
+// hand.
 import { join } from "node:path";
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
@@ -10,7 +10,8 @@ import { createLogger } from "@haymaker/logging";
 import { ProcessRuntime } from "@haymaker/runtime";
 import { FileSecretStore } from "@haymaker/stores";
 import { forceCleanupConfig } from "./config.ts";
-import { forceCleanup, operatorCleanup, SOURCE } from "./handler.ts";
+import { forceCleanup, SOURCE } from "./handler.ts";
+import { operatorCleanup, previewOperatorCleanup } from "./operator-cleanup.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(forceCleanupConfig);
@@ -47,12 +48,24 @@ export async function main(): Promise<void> {
           }
           return;
         }
-        const result = await operatorCleanup(event, ports);
-        context.logger.info(
-          { requestedBy: event.data.requestedBy, ...result },
-          result.dryRun
-            ? "cleanup dry run: these would be deleted"
-            : "cleanup requested by an operator: done",
+        if (event.data.dryRun) {
+          const preview = await previewOperatorCleanup(event, ports);
+          context.logger.info(
+            { requestedBy: event.data.requestedBy, ...preview },
+            "cleanup dry run: these would be deleted",
+          );
+          return;
+        }
+        const completed = await operatorCleanup(event, ports);
+        await publisher.publish(completed);
+        const { cleanupId, counts } = completed.data;
+        const failed = counts.resourcesNotDeleted + counts.identitiesNotDeleted + counts.secretsNotDeleted;
+        (failed > 0 ? context.logger.warn : context.logger.info).call(
+          context.logger,
+          { cleanupId, requestedBy: event.data.requestedBy, ...counts },
+          failed > 0
+            ? "operator's cleanup completed, but not everything could be deleted"
+            : "operator's cleanup completed",
         );
       },
     }),

@@ -143,4 +143,61 @@ describe("the force-cleanup service", () => {
     expect(service.output()).not.toMatch(/\n\s+at /);
     expect(service.output()).not.toContain(cloudEnv.HAYMAKER_CLIENT_SECRET);
   });
+
+  it("answers an operator's cleanup with cleanup.completed: the identity and secret it was told of are gone", async () => {
+    const dataDirectory = await mkdtemp(join(tmpdir(), "haymaker-force-cleanup-operator-"));
+    const secrets = new FileSecretStore(dataDirectory);
+    const run = "run-force-operator";
+    const { identity, secret } = await cloud.createIdentity(`haymaker-${run}-a01`, {});
+    const secretRef = await secrets.put(`${run}-a01`, secret);
+    const service = spawnService(BIN, [], {
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_LOG_LEVEL: "info",
+      ...cloudEnv,
+    });
+    try {
+      const publisher = new EventPublisher(client);
+      const cleanupId = "cleanup-20261124-150000-5e7a";
+      await publisher.publish(
+        newEvent("cleanup.requested", {
+          source: "/haymaker/gateway",
+          data: {
+            cleanupId,
+            runId: run,
+            dryRun: false,
+            requestedBy: "operator:alice@contoso.com",
+            agents: [
+              { runId: run, agentId: "a01", scenarioId: "storage-blob-lifecycle", identity, secretRef },
+            ],
+          },
+        }),
+      );
+      await publisher.close();
+      const receiver = client.createReceiver("cleanup-completed", "projector", {
+        receiveMode: "receiveAndDelete",
+      });
+      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 20_000 });
+      await receiver.close();
+      const completed = decodeEvent(message!) as EventOf<"cleanup.completed">;
+      expect(completed.data).toMatchObject({
+        cleanupId,
+        runId: run,
+        agents: [
+          {
+            agentId: "a01",
+            identity: { displayName: identity.displayName, deleted: true },
+            secret: { deleted: true },
+          },
+        ],
+      });
+      expect(await cloud.findIdentity(identity.displayName)).toBeUndefined();
+      expect(await secrets.exists(secretRef)).toBe(false);
+    } finally {
+      service.child.kill("SIGTERM");
+      expect(await service.exited).toBe(0);
+    }
+    expect(service.output()).toContain("operator's cleanup completed");
+    expect(service.output()).not.toContain(secretRef);
+  });
 });
