@@ -32,7 +32,7 @@ export interface SandboxCloudOptions {
   /** Fail a share of management calls on purpose; see FaultOptions. */
   faults?: FaultOptions;
   /**
-   * Where an internal failure is described (one line: method, path, error name, message and stack),
+   * Where an internal failure is described (one entry: the method, the path and the error's stack),
    * since the answer itself never carries it. Standard error when left out.
    */
   log?: (line: string) => void;

@@ -10,7 +10,7 @@ import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { armScope, type SandboxCloud, startSandboxCloud } from "./index.ts";
+import { armScope, type SandboxCloud } from "./index.ts";
 import {
   authorizationClient,
   collect,
@@ -21,6 +21,7 @@ import {
   resourcesClient,
 } from "./test-support/clients.ts";
 import { provisionIdentity, type TestIdentity } from "./test-support/identities.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 const contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 const reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
@@ -33,14 +34,9 @@ let admin: AuthorizationManagementClient;
 let orchestrator: ResourceManagementClient;
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud();
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
-  const cred = credential(cloud, "orchestrator", "orchestrator-secret");
+  const started = await startWithOrchestrator();
+  cloud = started.cloud;
+  const cred = started.orchestrator;
   graph = graphClient(cloud, cred);
   admin = authorizationClient(cloud, cred);
   orchestrator = resourcesClient(cloud, cred);
@@ -326,15 +322,13 @@ describe("internal errors", () => {
   it("answers a failure inside the sandbox with a fixed sentence, and logs the cause instead", async () => {
     const dataDirectory = mkdtempSync(join(tmpdir(), "sandbox-500-"));
     const logged: string[] = [];
-    const local = await startSandboxCloud({ dataDirectory, log: (line) => logged.push(line) });
+    const { cloud: local, orchestrator: cred } = await startWithOrchestrator({
+      dataDirectory,
+      log: (line) => logged.push(line),
+    });
     const holder = new DatabaseSync(join(dataDirectory, "sandbox-cloud.sqlite"));
     try {
-      local.registerPrincipal({
-        clientId: "orchestrator",
-        secret: "orchestrator-secret",
-        subscriptionScopes: [`/subscriptions/${local.subscriptionId}`],
-      });
-      const token = (await credential(local, "orchestrator", "orchestrator-secret").getToken(armScope)).token;
+      const token = (await cred.getToken(armScope)).token;
       // Another writer holding the database makes the sandbox's own write fail: a real store failure.
       holder.exec("BEGIN IMMEDIATE");
       const response = await fetch(
