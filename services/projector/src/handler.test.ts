@@ -1,7 +1,8 @@
 import { UnprocessableEventError } from "@haymaker/bus";
+import { EXAMPLE_DATA } from "@haymaker/contracts";
 import { silentLogger } from "@haymaker/logging";
 import { SqliteProjectionStore } from "@haymaker/projections";
-import { runStory, storyEvent } from "@haymaker/projections/testing";
+import { runStory, storyEvent, testEvent } from "@haymaker/projections/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { projectEvent } from "./handler.ts";
 
@@ -27,6 +28,29 @@ describe("projector", () => {
     expect((await store.getExecution(RUN))?.execution).toMatchObject({
       status: "requested",
       requestedBy: "scheduler",
+    });
+  });
+
+  it("projects an operator's cleanup.completed: the cleanup reads completed, the agent's identity deleted", async () => {
+    const store = memoryStore();
+    for (const event of STORY.filter((each) => !each.type.includes("cleaned"))) {
+      await projectEvent(store, event, silentLogger);
+    }
+    const example = EXAMPLE_DATA["cleanup.completed"];
+    const completed = testEvent(
+      "cleanup.completed",
+      {
+        ...example,
+        runId: RUN,
+        agents: example.agents.map((agent) => ({ ...agent, runId: RUN, scenarioId: "vm-restart" })),
+      },
+      { id: "cleanup-completed-1", time: "2026-11-24T09:00:00Z" },
+    );
+    expect(await projectEvent(store, completed, silentLogger)).toEqual({ applied: true });
+    expect(await store.getCleanup(example.cleanupId)).toMatchObject({ status: "completed", runId: RUN });
+    expect((await store.listIdentities({ runId: RUN })).items[0]).toMatchObject({
+      identityDeleted: true,
+      secretDeleted: true,
     });
   });
 
