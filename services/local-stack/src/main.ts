@@ -55,20 +55,26 @@ export async function main(): Promise<void> {
   const services = startServices(
     LOCAL_SERVICES,
     {
-      HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
-      HAYMAKER_DATA_DIR: dataDirectory,
-      HAYMAKER_SCENARIOS_DIR: resolve(config.HAYMAKER_SCENARIOS_DIR),
-      HAYMAKER_LOG_LEVEL: config.HAYMAKER_LOG_LEVEL,
-      HAYMAKER_PORT: String(gatewayPort),
-      HAYMAKER_TENANT_ID: sandbox.tenantId,
-      HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
-      HAYMAKER_ARM_ENDPOINT: sandbox.url,
-      HAYMAKER_CLIENT_ID: orchestrator.clientId,
-      HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,
-      HAYMAKER_MONITOR_INTERVAL: config.HAYMAKER_MONITOR_INTERVAL,
-      HAYMAKER_AGENT_GRACE: config.HAYMAKER_AGENT_GRACE,
-      // Every service and agent is a Node process loading the same modules: compile them once.
-      NODE_COMPILE_CACHE: join(dataDirectory, "compile-cache"),
+      shared: {
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: broker.connectionString,
+        HAYMAKER_DATA_DIR: dataDirectory,
+        HAYMAKER_SCENARIOS_DIR: resolve(config.HAYMAKER_SCENARIOS_DIR),
+        HAYMAKER_LOG_LEVEL: config.HAYMAKER_LOG_LEVEL,
+        HAYMAKER_PORT: String(gatewayPort),
+        HAYMAKER_TENANT_ID: sandbox.tenantId,
+        HAYMAKER_SUBSCRIPTION_ID: sandbox.subscriptionId,
+        HAYMAKER_ARM_ENDPOINT: sandbox.url,
+        HAYMAKER_MONITOR_INTERVAL: config.HAYMAKER_MONITOR_INTERVAL,
+        HAYMAKER_AGENT_GRACE: config.HAYMAKER_AGENT_GRACE,
+        // Every service and agent is a Node process loading the same modules: compile them once.
+        NODE_COMPILE_CACHE: join(dataDirectory, "compile-cache"),
+      },
+      credentials: {
+        orchestrator: {
+          HAYMAKER_CLIENT_ID: orchestrator.clientId,
+          HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,
+        },
+      },
     },
     (line) => process.stdout.write(`${line}\n`),
   );

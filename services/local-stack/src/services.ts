@@ -1,53 +1,114 @@
 // The phase services the local stack runs, each as its own process — as in Azure, where each is its own
 // Container Apps job — sharing only the bus. A service that dies is restarted after a pause that grows
-// with each crash, so one broken handler cannot spin the machine; every line it writes is passed on.
+// with each crash in a row, so one broken handler cannot spin the machine, and that starts again from the
+// shortest once the service has run steadily; every line it writes is passed on. Each service gets the
+// credentials it declares it needs and nothing else: an agent started by deploy, or any service, never sees
+// HayMaker's own Azure credential unless it signs in with it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { isSensitiveField } from "@haymaker/contracts";
 
 const require = createRequire(import.meta.url);
 
+/** Credentials the stack hands only to the services that declare them. */
+export type Credential = "orchestrator";
+
 export interface ServiceSpec {
   name: string;
-  /** The workspace package whose bin runs the service. */
-  packageName: string;
-  bin: string;
+  /** The script that runs the service. */
+  entry: string;
+  /** The credentials it needs, e.g. "orchestrator": it signs in to the cloud as HayMaker itself. */
+  needs: readonly Credential[];
 }
 
-/** The services `make run` starts: every phase, the projector and the gateway. */
+function workspaceService(name: string, needs: readonly Credential[] = []): ServiceSpec {
+  const root = dirname(require.resolve(`@haymaker/${name}/package.json`));
+  return { name, entry: join(root, `bin/haymaker-${name}.js`), needs };
+}
+
+/**
+ * The services `make run` starts: every phase, the projector and the gateway. The orchestrator credential
+ * goes to those that manage the cloud (cloudControlFromEnv in their config.ts); deploy starts agents and
+ * the gateway only reads projections, so neither holds it.
+ */
 export const LOCAL_SERVICES: readonly ServiceSpec[] = [
-  "scheduler",
-  "validate",
-  "select",
-  "provision",
-  "deploy",
-  "monitor",
-  "verify-cleanup",
-  "force-cleanup",
-  "report",
-  "projector",
-  "gateway",
-].map((name) => ({ name, packageName: `@haymaker/${name}`, bin: `bin/haymaker-${name}.js` }));
+  workspaceService("scheduler"),
+  workspaceService("validate", ["orchestrator"]),
+  workspaceService("select"),
+  workspaceService("provision", ["orchestrator"]),
+  workspaceService("deploy"),
+  workspaceService("monitor"),
+  workspaceService("verify-cleanup", ["orchestrator"]),
+  workspaceService("force-cleanup", ["orchestrator"]),
+  workspaceService("report", ["orchestrator"]),
+  workspaceService("projector"),
+  workspaceService("gateway"),
+];
+
+export interface ServiceEnvironment {
+  /** Settings every service gets. */
+  shared: Record<string, string>;
+  /** Each credential's variables, given only to the services that need it. */
+  credentials: Record<Credential, Record<string, string>>;
+}
+
+export interface RestartPolicy {
+  /** The pause before the first restart; it doubles with each crash in a row. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** A service that ran this long before it died was steady: its next pause is the first one again. */
+  steadyAfterMs: number;
+  /** How long stop() lets a service shut down after SIGTERM before it kills it. */
+  stopGraceMs: number;
+}
+
+export const RESTART_POLICY: RestartPolicy = {
+  firstDelayMs: 1000,
+  maxDelayMs: 30_000,
+  steadyAfterMs: 60_000,
+  stopGraceMs: 10_000,
+};
+
+// What a service may take from `make run`'s own environment: what Node and the OS need, and HayMaker's
+// settings (HAYMAKER_SCHEDULE, HAYMAKER_AGENT_COMMAND…) — never a credential (the stack hands each service
+// the ones it needs) nor anything else a developer's shell holds (cloud keys, tokens).
+const SYSTEM_VARIABLE =
+  /^(?:PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|TZ|LANG|LANGUAGE|LC_[A-Z]+|TERM|NO_COLOR|FORCE_COLOR|NODE_OPTIONS|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR)$/;
+
+export function inheritedEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const setting = name.startsWith("HAYMAKER_") && !isSensitiveField(name);
+    if (setting || SYSTEM_VARIABLE.test(name)) inherited[name] = value;
+  }
+  return inherited;
+}
 
 export interface RunningServices {
   stop(): Promise<void>;
 }
 
-const MAX_RESTART_DELAY_MS = 30_000;
-
 export function startServices(
   services: readonly ServiceSpec[],
-  env: Record<string, string>,
+  environment: ServiceEnvironment,
   write: (line: string) => void,
+  policy: RestartPolicy = RESTART_POLICY,
 ): RunningServices {
   let stopping = false;
   const children = new Map<string, ChildProcess>();
-  const launch = (service: ServiceSpec, crashes: number) => {
-    const entry = join(dirname(require.resolve(`${service.packageName}/package.json`)), service.bin);
-    const child = spawn(process.execPath, [entry], {
-      env: { ...process.env, ...env },
+  const pendingRestarts = new Set<NodeJS.Timeout>();
+  const inherited = inheritedEnvironment(process.env);
+
+  const launch = (service: ServiceSpec, crashesInARow: number) => {
+    if (stopping) return;
+    const credentials = service.needs.map((credential) => environment.credentials[credential]);
+    const child = spawn(process.execPath, [service.entry], {
+      env: Object.assign({}, inherited, environment.shared, ...credentials),
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const startedAt = Date.now();
     children.set(service.name, child);
     const prefix = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n"))
@@ -58,24 +119,38 @@ export function startServices(
     child.once("exit", (code, signal) => {
       children.delete(service.name);
       if (stopping) return;
-      const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** crashes);
+      const crashes = Date.now() - startedAt >= policy.steadyAfterMs ? 0 : crashesInARow;
+      const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** crashes);
       write(`${service.name.padEnd(14)} | exited (${signal ?? code}); restarting in ${delay / 1000}s`);
-      setTimeout(() => launch(service, crashes + 1), delay).unref();
+      const timer = setTimeout(() => {
+        pendingRestarts.delete(timer);
+        launch(service, crashes + 1);
+      }, delay);
+      timer.unref();
+      pendingRestarts.add(timer);
     });
   };
   for (const service of services) launch(service, 0);
+
   return {
     async stop() {
       stopping = true;
-      await Promise.all(
-        [...children.values()].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              child.once("exit", () => resolve());
-              child.kill("SIGTERM");
-            }),
-        ),
-      );
+      for (const timer of pendingRestarts) clearTimeout(timer);
+      pendingRestarts.clear();
+      await Promise.all([...children.values()].map((child) => stopChild(child, policy.stopGraceMs)));
     },
   };
+}
+
+/** SIGTERM, then SIGKILL if the service has not ended after the grace period; resolves once it has. */
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
 }

@@ -44,6 +44,18 @@ describe("the local stack (make run)", () => {
 
     const health = await fetch(`${local.gateway.url}/api/health`);
     expect(health.status).toBe(200);
+    // HayMaker's own credential is in the environment of the services that sign in with it, and no other's
+    // (deploy's included, so the agents it starts cannot find it either).
+    for (const service of LOCAL_SERVICES) {
+      const pid = servicePid(`haymaker-${service.name}.js`, stack.dataDirectory);
+      const names = readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .map((entry) => entry.split("=")[0]);
+      expect({ service: service.name, has: names.includes("HAYMAKER_CLIENT_SECRET") }).toEqual({
+        service: service.name,
+        has: service.needs.includes("orchestrator"),
+      });
+    }
     // The first start made an admin key: 0600, never printed, and the gateway wants it.
     expect(statSync(local.gateway.apiKeyFile).mode & 0o777).toBe(0o600);
     expect(stack.output()).not.toContain(stack.apiKey);
