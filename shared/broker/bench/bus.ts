@@ -7,7 +7,6 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
-import { connectionStringFor } from "../src/broker.ts";
 import { configJson } from "../test/harness.ts";
 import { spawnBroker } from "../test/process.ts";
 
@@ -129,7 +128,7 @@ async function run(mode: "durable" | "in-memory", config: string, directory: str
       process.exit(1);
     }
   });
-  const client = new ServiceBusClient(connectionStringFor(broker.port));
+  const client = new ServiceBusClient(broker.connectionString);
   const receivers = startReceivers(client);
   const sender = client.createSender("bench");
   // Warm up both processes (JIT, connections, buffers) with a short unmeasured flood.

@@ -1,7 +1,7 @@
 // Clients that vanish: a dropped connection must not leave its receivers behind, and what they held under
 // lock comes back when the locks expire.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startTestBroker, type TestBroker } from "./harness.ts";
+import { plainLogin, sleep, startTestBroker, type TestBroker } from "./harness.ts";
 import { rheaClient } from "./rhea-client.ts";
 
 describe("connections that drop", () => {
@@ -15,7 +15,7 @@ describe("connections that drop", () => {
 
   it("forgets the receivers of a client whose socket dies, and redelivers what it held", async () => {
     await t.client().createSender("held").sendMessages({ body: "orphan" });
-    const client = await rheaClient(t.broker.port);
+    const client = await rheaClient(t.broker.port, plainLogin(t.broker.connectionString));
     const held = await new Promise<unknown>((resolve) => {
       const receiver = client.connection.open_receiver({
         source: "held",

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectionStringFor } from "../src/broker.ts";
 import { configJson } from "./harness.ts";
 import { spawnBroker } from "./process.ts";
 
@@ -27,7 +26,7 @@ describe("haymaker-broker process", () => {
   it("loses no acknowledged message to SIGKILL and redelivers the unsettled ones after a restart", async () => {
     const data = join(directory, "data");
     const first = await spawnBroker(["--port", "0", "--config", config, "--data", data]);
-    const before = new ServiceBusClient(connectionStringFor(first.port));
+    const before = new ServiceBusClient(first.connectionString);
     const jobs = before.createSender("jobs");
     for (let i = 0; i < 10; i++)
       await jobs.sendMessages(Array.from({ length: 50 }, (_, j) => ({ body: i * 50 + j })));
@@ -40,7 +39,7 @@ describe("haymaker-broker process", () => {
     await before.close().catch(() => {});
 
     const second = await spawnBroker(["--port", "0", "--config", config, "--data", data]);
-    const after = new ServiceBusClient(connectionStringFor(second.port));
+    const after = new ServiceBusClient(second.connectionString);
     try {
       const receiver = after.createReceiver("jobs", { receiveMode: "receiveAndDelete" });
       const bodies = new Set<number>();
@@ -68,13 +67,13 @@ describe("haymaker-broker process", () => {
   it("keeps nothing with --in-memory and exits 0 on SIGTERM", async () => {
     const broker = await spawnBroker(["--port", "0", "--config", config, "--in-memory"]);
     expect(broker.output()).toContain("in memory");
-    const client = new ServiceBusClient(connectionStringFor(broker.port));
+    const client = new ServiceBusClient(broker.connectionString);
     await client.createSender("jobs").sendMessages({ body: 1 });
     await client.close();
     broker.child.kill("SIGTERM");
     expect(await broker.exited).toBe(0);
     const again = await spawnBroker(["--port", "0", "--config", config, "--in-memory"]);
-    const client2 = new ServiceBusClient(connectionStringFor(again.port));
+    const client2 = new ServiceBusClient(again.connectionString);
     expect(await client2.createReceiver("jobs").peekMessages(5)).toHaveLength(0);
     await client2.close();
     again.child.kill("SIGTERM");

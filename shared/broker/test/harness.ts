@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
+import { createSharedAccessSignature } from "../src/auth/shared-access-signature.ts";
 import { type RunningBroker, startBroker } from "../src/broker.ts";
 import { parseConfig } from "../src/config/load-config.ts";
 
@@ -57,3 +58,21 @@ export async function startTestBroker(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The rule name and key a connection string carries, for clients that sign tokens or log in themselves. */
+export function keyOf(connectionString: string): { name: string; key: string } {
+  const field = (name: string) => new RegExp(`(?:^|;)${name}=([^;]+)`).exec(connectionString)?.[1] ?? "";
+  return { name: field("SharedAccessKeyName"), key: field("SharedAccessKey") };
+}
+
+/** SASL PLAIN options that log a bare AMQP client in with the connection string's rule. */
+export function plainLogin(connectionString: string): { username: string; password: string } {
+  const { name, key } = keyOf(connectionString);
+  return { username: name, password: key };
+}
+
+/** A token for `resource` signed with the connection string's key, valid for an hour. */
+export function tokenFor(connectionString: string, resource: string, lifetimeSeconds = 3600): string {
+  const { name, key } = keyOf(connectionString);
+  return createSharedAccessSignature(name, key, resource, Math.floor(Date.now() / 1000) + lifetimeSeconds);
+}

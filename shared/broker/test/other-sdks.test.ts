@@ -2,7 +2,7 @@
 // .NET authenticates with SASL MSSBCBS, older and Qpid-based clients with PLAIN, some skip SASL; Java, Go and
 // .NET address replies by the reply link's target address, Python by a fixed address per node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "./harness.ts";
+import { plainLogin, startTestBroker, type TestBroker, tokenFor } from "./harness.ts";
 import { rheaClient } from "./rhea-client.ts";
 
 describe("the broker serves the other SDKs' ways of connecting", () => {
@@ -12,18 +12,22 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
   });
   afterAll(() => t.stop());
 
-  for (const [label, options] of [
-    ["SASL MSSBCBS (.NET)", { mechanism: "MSSBCBS" }],
-    [
-      "SASL PLAIN with the key name and key",
-      { username: "RootManageSharedAccessKey", password: "SAS_KEY_VALUE" },
-    ],
-    ["SASL ANONYMOUS", { mechanism: "ANONYMOUS" }],
-    ["no SASL layer at all", { noSasl: true }],
+  const audience = "sb://localhost/interop";
+  const token = () => tokenFor(t.broker.connectionString, audience);
+  for (const [label, options, withToken] of [
+    ["SASL MSSBCBS (.NET), then a CBS token", { mechanism: "MSSBCBS" }, true],
+    ["SASL ANONYMOUS, then a CBS token", { mechanism: "ANONYMOUS" }, true],
+    ["no SASL layer at all, then a CBS token", { noSasl: true }, true],
+    ["SASL PLAIN with the rule's name and key, and no token", "plain", false],
   ] as const) {
     it(`accepts ${label} and carries messages`, async () => {
-      const client = await rheaClient(t.broker.port, options);
+      const client = await rheaClient(
+        t.broker.port,
+        options === "plain" ? plainLogin(t.broker.connectionString) : options,
+      );
       try {
+        if (withToken)
+          expect(await client.putToken(token(), audience)).toEqual({ status: 202, description: "Accepted" });
         await client.send("interop", { body: label, message_id: label });
         expect((await client.receiveOne("interop")).body).toBe(label);
       } finally {
@@ -44,7 +48,7 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
             type: "servicebus.windows.net:sastoken",
             name: "sb://localhost/interop",
           },
-          body: "SharedAccessSignature sr=x&sig=y&se=1&skn=k",
+          body: token(),
         },
         {
           linkName: "cbs-receiver-link",
@@ -62,6 +66,7 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
   it("answers a management request on the node's reply link when reply-to names neither link nor target (Python)", async () => {
     const client = await rheaClient(t.broker.port);
     try {
+      await client.putToken(token(), audience);
       await client.send("interop", { body: "peek me", message_id: "pk" });
       const response = await client.request(
         "interop/$management",
@@ -83,6 +88,7 @@ describe("the broker serves the other SDKs' ways of connecting", () => {
   it("answers an unknown management operation with 501 rather than silence", async () => {
     const client = await rheaClient(t.broker.port);
     try {
+      await client.putToken(token(), audience);
       const response = await client.request(
         "interop/$management",
         {

@@ -7,6 +7,8 @@ const BIN = fileURLToPath(new URL("../bin/haymaker-broker.js", import.meta.url))
 export interface BrokerProcess {
   child: ChildProcess;
   port: number;
+  /** The root connection string the broker printed, with its real key. */
+  connectionString: string;
   output(): string;
   exited: Promise<number | null>;
 }
@@ -21,7 +23,9 @@ export function spawnBroker(args: string[], nodeOptions: string[] = []): Promise
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]), output: () => output, exited });
+      const connectionString = /connection string (\S+)/.exec(output)?.[1];
+      if (match && connectionString)
+        resolve({ child, port: Number(match[1]), connectionString, output: () => output, exited });
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);

@@ -3,7 +3,7 @@
 // only within the credit the client granted, must answer every drain, and may send nothing after it.
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startTestBroker, type TestBroker } from "./harness.ts";
+import { plainLogin, sleep, startTestBroker, type TestBroker } from "./harness.ts";
 import { rheaClient } from "./rhea-client.ts";
 
 type Mode = "receiveAndDelete" | "peekLock";
@@ -95,7 +95,7 @@ describe("receiveMessages in a loop during a burst", () => {
       .client()
       .createSender("wire")
       .sendMessages(Array.from({ length: 20 }, (_, i) => ({ body: i })));
-    const client = await rheaClient(t.broker.port);
+    const client = await rheaClient(t.broker.port, plainLogin(t.broker.connectionString));
     try {
       // As the SDK's receiveAndDelete receiver: the broker settles each message as it sends it.
       const link = client.connection.open_receiver({
@@ -145,7 +145,7 @@ describe("receiveMessages in a loop during a burst", () => {
       .client()
       .createSender("eager")
       .sendMessages([{ body: "x" }, { body: "y" }]);
-    const client = await rheaClient(t.broker.port);
+    const client = await rheaClient(t.broker.port, plainLogin(t.broker.connectionString));
     try {
       for (const expected of [2, 0]) {
         const link = client.connection.open_receiver({

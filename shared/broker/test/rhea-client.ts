@@ -30,6 +30,8 @@ export interface RheaTestClient {
     message: Any,
     reply: { linkName: string; targetAddress?: string; replyTo: string },
   ): Promise<Any>;
+  /** Puts a token on `$cbs` for `audience`, as the SDKs do before they attach a link; resolves with the reply. */
+  putToken(token: string, audience: string): Promise<{ status: number; description: string }>;
   close(): void;
 }
 
@@ -56,6 +58,7 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
   }
   if (options.noSasl) connectOptions.sasl = { enabled: false };
   const connection = container.connect(connectOptions);
+  let tokens = 0;
   return new Promise((resolve, reject) => {
     connection.once("connection_open", () =>
       resolve({
@@ -107,6 +110,26 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
               sender.once("sendable", () => sender.send({ ...message, reply_to: reply.replyTo }));
             });
           });
+        },
+        async putToken(token, audience) {
+          tokens++;
+          const reply = await this.request(
+            "$cbs",
+            {
+              message_id: `put-token-${tokens}`,
+              application_properties: {
+                operation: "put-token",
+                type: "servicebus.windows.net:sastoken",
+                name: audience,
+              },
+              body: token,
+            },
+            { linkName: `cbs-reply-${tokens}`, replyTo: `cbs-reply-${tokens}` },
+          );
+          return {
+            status: reply.application_properties["status-code"],
+            description: reply.application_properties["status-description"],
+          };
         },
         close() {
           connection.close();

@@ -3,7 +3,7 @@
 import { ServiceBusClient } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestBroker, type TestBroker } from "./harness.ts";
+import { plainLogin, startTestBroker, type TestBroker } from "./harness.ts";
 import { rheaClient } from "./rhea-client.ts";
 
 describe("transports on the broker's port", () => {
@@ -46,6 +46,7 @@ describe("transports on the broker's port", () => {
       transport: "tls",
       ca: t.broker.certificate,
       servername: "localhost",
+      ...plainLogin(t.broker.connectionString),
     });
     try {
       await client.send("tls", { body: "over tls", message_id: "t-1" });

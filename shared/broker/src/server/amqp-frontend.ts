@@ -1,12 +1,20 @@
 // Speaks the Service Bus dialect of AMQP 1.0 over rhea: accepts connections (any SASL mechanism an
-// official SDK offers), answers CBS token requests, routes management requests, and turns links into
-// engine operations: client senders put messages into entities, client receivers take them out.
+// official SDK offers), checks CBS tokens and every link's claim (LinkAuthority), routes management
+// requests, and turns links into engine operations: client senders put messages into entities, client
+// receivers take them out.
 import { createRequire } from "node:module";
 import type { Duplex } from "node:stream";
 import { MalformedMessageError, parseMessage } from "../amqp/encoded-message.ts";
 import { rawBytesOf, rhea, rheaMessage, types } from "../amqp/rhea.ts";
+import {
+  type AccessControl,
+  rightForManagementOperation,
+  UNAUTHORIZED,
+  unauthorizedDescription,
+} from "../auth/access-control.ts";
 import type { BrokerEngine } from "../engine/broker-engine.ts";
 import type { Consumer, Lock, MessageQueue, Outcome } from "../engine/message-queue.ts";
+import { hostOf, LinkAuthority } from "./link-authority.ts";
 import { LinkCredit } from "./link-credit.ts";
 import { handleManagement } from "./management.ts";
 import { ReplyLinks } from "./reply-links.ts";
@@ -24,21 +32,6 @@ const CBS_NODE = "$cbs";
 const SESSION_FILTER = "com.microsoft:session-filter";
 const MANAGEMENT_SUFFIX = "/$management";
 
-// Every mechanism an official SDK is known to offer; none carries a secret the broker would check
-// (tokens arrive over CBS). MSSBCBS is the .NET client's "authenticate by CBS" mechanism.
-function acceptingMechanism() {
-  return {
-    outcome: undefined as boolean | undefined,
-    username: undefined as string | undefined,
-    start(response?: Buffer) {
-      this.outcome = true;
-      this.username = response
-        ? response.toString("utf8").replaceAll("\0", " ").trim() || "anonymous"
-        : "anonymous";
-    },
-  };
-}
-
 export interface FrontendLogger {
   info(message: string): void;
   warn(message: string): void;
@@ -47,6 +40,7 @@ export interface FrontendLogger {
 export class AmqpFrontend {
   readonly #engine: BrokerEngine;
   readonly #log: FrontendLogger;
+  readonly #authority: LinkAuthority;
   readonly #container;
   readonly #replyLinks = new WeakMap<RheaConnection, ReplyLinks>();
   readonly #locksByDelivery = new WeakMap<RheaDelivery, { queue: MessageQueue; lock: Lock }>();
@@ -54,9 +48,10 @@ export class AmqpFrontend {
   /** What to undo when a connection goes: rhea raises no link events when a client just drops. */
   readonly #cleanups = new WeakMap<RheaConnection, Array<() => void>>();
 
-  constructor(engine: BrokerEngine, log: FrontendLogger) {
+  constructor(engine: BrokerEngine, access: AccessControl, log: FrontendLogger) {
     this.#engine = engine;
     this.#log = log;
+    this.#authority = new LinkAuthority(access);
     this.#container = rhea.create_container({
       id: "haymaker-broker",
       // As Azure does: a client silent for four minutes is gone (the SDKs send heartbeats well within it).
@@ -64,9 +59,7 @@ export class AmqpFrontend {
       sender_options: { autosettle: false, treat_modified_as_released: false },
       receiver_options: { autoaccept: false, credit_window: 1000 },
     });
-    const mechanisms: Record<string, () => ReturnType<typeof acceptingMechanism>> = {};
-    for (const name of ["MSSBCBS", "ANONYMOUS", "PLAIN", "EXTERNAL"]) mechanisms[name] = acceptingMechanism;
-    this.#container.sasl_server_mechanisms = mechanisms;
+    this.#container.sasl_server_mechanisms = this.#authority.saslMechanisms();
     this.#container.on("connection_open", (context: RheaContext) =>
       this.#connections.add(context.connection),
     );
@@ -125,10 +118,13 @@ export class AmqpFrontend {
   // A client receiver attached: we send on it.
   #onClientReceiver(link: RheaLink): void {
     const remote = link.remote.attach ?? {};
-    const address = remote.source?.address ?? "";
-    link.set_source({ ...remote.source, address });
+    const address = entityAddress(remote.source?.address ?? "");
+    link.set_source({ ...remote.source, address: remote.source?.address ?? "" });
     if (remote.target) link.set_target(remote.target);
-    if (address === CBS_NODE || address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
+    const isManagement = address.toLowerCase().endsWith(MANAGEMENT_SUFFIX);
+    // The SDKs put their token for the management node itself (`<entity>/$management`), or for the entity.
+    if (isManagement && !this.#admit(link, address, "any")) return;
+    if (address === CBS_NODE || isManagement) {
       const replies = this.#replies(link.connection);
       replies.add(link, address);
       link.on("sender_close", () => replies.remove(link));
@@ -142,6 +138,7 @@ export class AmqpFrontend {
       );
       return;
     }
+    if (!this.#admit(link, address, "Listen")) return;
     const queue = this.#engine.queue(address);
     if (!queue) {
       this.#refuse(
@@ -178,6 +175,17 @@ export class AmqpFrontend {
     link.on("sender_close", detach);
     link.on("sender_error", detach);
     this.#onConnectionGone(link.connection, detach);
+  }
+
+  /** Checks the link's claim on `entityPath` before anything else, as Service Bus does. */
+  #admit(link: RheaLink, entityPath: string, right: "Send" | "Listen" | "any"): boolean {
+    return this.#authority.admit(
+      link,
+      entityPath,
+      right,
+      (condition, description) => this.#reject(link, condition, description),
+      (cleanup) => this.#onConnectionGone(link.connection, cleanup),
+    );
   }
 
   #refuse(link: RheaLink, address: string, why?: string): void {
@@ -235,8 +243,8 @@ export class AmqpFrontend {
   // A client sender attached: we receive on it.
   #onClientSender(link: RheaLink): void {
     const remote = link.remote.attach ?? {};
-    const address = remote.target?.address ?? "";
-    link.set_target({ ...remote.target, address });
+    const address = entityAddress(remote.target?.address ?? "");
+    link.set_target({ ...remote.target, address: remote.target?.address ?? "" });
     if (remote.source) link.set_source(remote.source);
     link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
     link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
@@ -246,6 +254,7 @@ export class AmqpFrontend {
     }
     if (address.toLowerCase().endsWith(MANAGEMENT_SUFFIX)) {
       const entity = address.slice(0, -MANAGEMENT_SUFFIX.length);
+      if (!this.#admit(link, address, "any")) return;
       if (!this.#engine.queue(entity) && !this.#engine.isSendTarget(entity)) {
         this.#refuse(link, entity);
         return;
@@ -253,6 +262,7 @@ export class AmqpFrontend {
       link.on("message", (context) => this.#onManagementRequest(context, entity, address));
       return;
     }
+    if (!this.#admit(link, address, "Send")) return;
     if (!this.#engine.isSendTarget(address)) {
       this.#refuse(link, address, this.#engine.queue(address) ? "send to its topic instead" : undefined);
       return;
@@ -292,12 +302,20 @@ export class AmqpFrontend {
   #onCbsRequest(context: RheaContext): void {
     const request = context.message as RheaMessage;
     (context.delivery as RheaDelivery).accept();
-    // Tokens are not validated: the embedded broker is a local development stand-in.
+    const properties = request.application_properties ?? {};
+    const answer =
+      properties.operation === "put-token"
+        ? this.#authority.putToken(context.connection, request.body, properties.name)
+        : {
+            statusCode: 400,
+            description: `The $cbs node has no operation '${String(properties.operation)}'; only put-token.`,
+          };
+    // Status codes are AMQP int, as Service Bus sends them (Go asserts int32).
     this.#reply(
       context,
       CBS_NODE,
       request,
-      { "status-code": types.wrap_int(202), "status-description": "Accepted" },
+      { "status-code": types.wrap_int(answer.statusCode), "status-description": answer.description },
       undefined,
     );
   }
@@ -306,9 +324,16 @@ export class AmqpFrontend {
     const request = context.message as RheaMessage;
     (context.delivery as RheaDelivery).accept();
     const operation = request.application_properties?.operation;
+    const right = rightForManagementOperation(operation);
     let response: ReturnType<typeof handleManagement>;
     try {
-      response = handleManagement(this.#engine, entity, operation, request.body);
+      response = this.#authority.permits(context.connection, node, right)
+        ? handleManagement(this.#engine, entity, operation, request.body)
+        : {
+            statusCode: 401,
+            errorCondition: UNAUTHORIZED,
+            description: unauthorizedDescription(right, hostOf(context.connection), entity),
+          };
     } catch (error) {
       this.#log.warn(
         `amqp: management ${String(operation)} on ${entity} failed: ${(error as Error).message}`,
@@ -338,23 +363,16 @@ export class AmqpFrontend {
     properties: Record<string, unknown>,
     body: unknown,
   ): void {
-    const link = this.#replies(context.connection).find(request.reply_to, node);
-    if (!link) {
-      this.#log.warn(
-        `amqp: no reply link for ${node} (reply_to ${String(request.reply_to)}); the request is dropped`,
-      );
-      return;
-    }
-    const delivery = link.send({
+    const sent = this.#replies(context.connection).send(request.reply_to, node, {
       correlation_id: request.message_id,
       to: request.reply_to,
       application_properties: properties,
       body: body === undefined ? null : body,
     });
-    // Replies go pre-settled: nothing waits for their outcome, and an unsettled one would sit in the
-    // session's window for good once the client settles it.
-    delivery.settled = true;
-    delivery.remote_settled = true;
+    if (!sent)
+      this.#log.warn(
+        `amqp: no reply link for ${node} (reply_to ${String(request.reply_to)}); the request is dropped`,
+      );
   }
 }
 
@@ -397,4 +415,17 @@ function outcomeOf(state: RheaDelivery["remote_state"]): Outcome {
     return state?.undeliverable_here ? { kind: "defer", properties } : { kind: "abandon", properties };
   }
   return { kind: "abandon" };
+}
+
+/**
+ * The entity path a link address names. Most clients use the path itself (`queue`, `topic/Subscriptions/s`);
+ * Python's uamqp uses the absolute URI (`amqps://host/queue`), which Service Bus accepts too.
+ */
+function entityAddress(address: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return address;
+  try {
+    return decodeURIComponent(new URL(address).pathname).replace(/^\/+/, "");
+  } catch {
+    return address;
+  }
 }

@@ -31,7 +31,17 @@ export function createListener(handlers: ConnectionHandlers, tls: SecureContextO
     );
   });
   http.on("upgrade", (request, socket, head) => {
-    const path = new URL(request.url ?? "/", "http://broker").pathname;
+    // A browser always says where the page came from; the SDKs in Node and Python never do. Refusing any
+    // Origin keeps a web page the user visits from reaching the broker through the user's own machine
+    // (Sec-WebSocket-Origin is the same header in the protocol's version 8).
+    if (request.headers.origin !== undefined || request.headers["sec-websocket-origin"] !== undefined) {
+      socket.end(
+        "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nWebSocket connections from web pages (with an Origin header) are refused.\n",
+      );
+      return;
+    }
+    // Python's uamqp asks for the path with a trailing slash.
+    const path = new URL(request.url ?? "/", "http://broker").pathname.replace(/\/$/, "");
     if (path !== WEBSOCKET_PATH) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
       return;

@@ -1,28 +1,66 @@
 // Request/response nodes ($cbs and <entity>/$management) answer on a link the client attached to receive
 // replies. Clients name that link in `reply_to` in their own ways: the JavaScript SDK uses the link name
-// (`cbs-<uuid>`), .NET, Java and Go use the link's target address, Python a fixed address per node. Replies
-// are routed by any of these, and otherwise to the client's reply link on the same node.
+// (`cbs-<uuid>`), .NET, Java and Go use the link's target address, Python a fixed address per node (or no
+// reply_to at all). Replies are routed by any of these, and otherwise to the client's reply link on the same
+// node. A reply goes out within the credit the client granted: Python's uamqp sends its first put-token
+// before it grants its reply link any, so replies wait on the link until credit comes (handed to rhea
+// without credit, a reply would sit in the session and hold back everything sent after it).
+import { LinkCredit } from "./link-credit.ts";
 import type { RheaLink } from "./rhea-types.ts";
 
+export interface Reply {
+  correlation_id: unknown;
+  to: unknown;
+  application_properties: Record<string, unknown>;
+  body: unknown;
+}
+
+interface ReplyLink {
+  link: RheaLink;
+  credit: LinkCredit;
+  waiting: Reply[];
+}
+
 export class ReplyLinks {
-  readonly #byAddress = new Map<string, RheaLink>();
-  readonly #byNode = new Map<string, RheaLink>();
+  readonly #byAddress = new Map<string, ReplyLink>();
+  readonly #byNode = new Map<string, ReplyLink>();
 
   add(link: RheaLink, node: string): void {
-    this.#byAddress.set(link.name, link);
+    const reply: ReplyLink = {
+      link,
+      waiting: [],
+      credit: new LinkCredit(link, () => this.#flush(reply)),
+    };
+    this.#byAddress.set(link.name, reply);
     const target = link.remote?.attach?.target?.address;
-    if (typeof target === "string") this.#byAddress.set(target, link);
-    this.#byNode.set(node.toLowerCase(), link);
+    if (typeof target === "string") this.#byAddress.set(target, reply);
+    this.#byNode.set(node.toLowerCase(), reply);
   }
 
   remove(link: RheaLink): void {
     for (const map of [this.#byAddress, this.#byNode]) {
-      for (const [key, value] of map) if (value === link) map.delete(key);
+      for (const [key, value] of map) if (value.link === link) map.delete(key);
     }
   }
 
-  find(replyTo: unknown, node: string): RheaLink | undefined {
+  /** Sends `reply` on the link `replyTo` names, or on the node's reply link; false when there is none. */
+  send(replyTo: unknown, node: string, reply: Reply): boolean {
     const direct = typeof replyTo === "string" ? this.#byAddress.get(replyTo) : undefined;
-    return direct ?? this.#byNode.get(node.toLowerCase());
+    const target = direct ?? this.#byNode.get(node.toLowerCase());
+    if (!target) return false;
+    target.waiting.push(reply);
+    this.#flush(target);
+    return true;
+  }
+
+  #flush(target: ReplyLink): void {
+    while (target.waiting.length > 0 && target.credit.available() > 0) {
+      const delivery = target.link.send(target.waiting.shift());
+      target.credit.handedOver(delivery);
+      // Replies go pre-settled: nothing waits for their outcome, and an unsettled one would sit in the
+      // session's window for good once the client settles it.
+      delivery.settled = true;
+      delivery.remote_settled = true;
+    }
   }
 }

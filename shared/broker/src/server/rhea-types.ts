@@ -40,6 +40,8 @@ export interface RheaLink {
   set_drained(drained: boolean): void;
   add_credit(credit: number): void;
   is_open(): boolean;
+  /** Whether the broker sends on this link (the client receives). */
+  is_sender(): boolean;
   sendable(): boolean;
   close(error?: { condition: string; description: string }): void;
   on(event: string, listener: (context: RheaContext) => void): void;
@@ -47,6 +49,10 @@ export interface RheaLink {
 
 export interface RheaConnection {
   container_id?: string;
+  /** The client's open frame; its hostname is the namespace the client thinks it reached. */
+  remote?: { open?: { hostname?: string } };
+  /** rhea's SASL layer on a server connection: the mechanism, directly or on the transport it `selected`. */
+  sasl_transport?: { mechanism?: unknown; selected?: { mechanism?: unknown } };
   /** Has rhea write, on its next tick, whatever frames are owed (rhea does not for every state change). */
   _register(): void;
   close(error?: { condition: string; description: string }): void;

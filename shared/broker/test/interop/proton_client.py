@@ -3,8 +3,11 @@ non-JavaScript clients do: same-named sender and receiver links, settle-first re
 CBS and management requests answered by reply-link target address. Prints one JSON line with what it saw.
 
 usage: python3 proton_client.py PORT QUEUE COUNT
+with HAYMAKER_KEY_NAME and HAYMAKER_KEY (a rule's name and key, for SASL PLAIN) and HAYMAKER_TOKEN (a Shared
+Access Signature to put on $cbs) in the environment.
 """
 import json
+import os
 import sys
 
 from proton import Message, int32, symbol, ulong
@@ -12,6 +15,7 @@ from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 PORT, QUEUE, COUNT = sys.argv[1], sys.argv[2], int(sys.argv[3])
+KEY_NAME, KEY, TOKEN = os.environ["HAYMAKER_KEY_NAME"], os.environ["HAYMAKER_KEY"], os.environ["HAYMAKER_TOKEN"]
 
 
 class Client(MessagingHandler):
@@ -23,7 +27,10 @@ class Client(MessagingHandler):
         self.requests_sent = False
 
     def on_start(self, event):
-        self.connection = event.container.connect(f"amqp://127.0.0.1:{PORT}", allowed_mechs="ANONYMOUS")
+        # SASL PLAIN with the rule's name and key, as Service Bus accepts from Qpid clients (over plain TCP
+        # here, which Proton allows only when told to).
+        self.connection = event.container.connect(f"amqp://127.0.0.1:{PORT}", allowed_mechs="PLAIN", allow_insecure_mechs=True,
+                                                   user=KEY_NAME, password=KEY)
         self.sender = event.container.create_sender(self.connection, QUEUE)
         self.receiver = event.container.create_receiver(self.connection, QUEUE)
         self.cbs_replies = event.container.create_receiver(self.connection, source="$cbs", target="cbs-reply-to", name="cbs-replies")
@@ -39,7 +46,7 @@ class Client(MessagingHandler):
                 self.sent += 1
         elif event.sender == self.cbs and not self.requests_sent:
             self.requests_sent = True
-            self.cbs.send(Message(id=ulong(42), reply_to="cbs-reply-to", body="SharedAccessSignature sr=x&sig=y&se=1&skn=k",
+            self.cbs.send(Message(id=ulong(42), reply_to="cbs-reply-to", body=TOKEN,
                                   properties={"operation": "put-token", "type": "servicebus.windows.net:sastoken", "name": f"sb://localhost/{QUEUE}"}))
         elif event.sender == self.management and "peek_status" not in self.seen and self.seen["received"] == 0:
             self.seen["peek_status"] = None
