@@ -15,6 +15,7 @@ import { registerEditDeadLetter } from "./routes/edit-dead-letter.ts";
 import { registerExecute } from "./routes/execute.ts";
 import { registerExecutionEvents } from "./routes/execution-events.ts";
 import { registerGetAgent } from "./routes/get-agent.ts";
+import { registerGetCleanup } from "./routes/get-cleanup.ts";
 import { registerGetDeadLetter } from "./routes/get-dead-letter.ts";
 import { registerGetExecution } from "./routes/get-execution.ts";
 import { registerGetReport } from "./routes/get-report.ts";
@@ -83,6 +84,7 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
   registerScenarios(app, routeDeps);
   registerGetScenario(app, routeDeps);
   registerCleanup(app, routeDeps);
+  registerGetCleanup(app, routeDeps);
   registerStatus(app, routeDeps);
   // Groups before {id}: "groups" is no dead-letter id, but the router tries routes in this order.
   registerDeadLetterGroups(app, routeDeps);
@@ -95,6 +97,7 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
   registerOpenApi(app, () => ROUTE_SPECS);
   app.notFound((c) => apiError(c, 404, "NotFound", `There is no route ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => {
+    console.error("DEBUG-ONERROR", c.req.method, c.req.path, c.req.header("content-length"), c.req.header("transfer-encoding"), c.req.header("content-type"));
     log(error, c.req.path);
     return apiError(
       c,

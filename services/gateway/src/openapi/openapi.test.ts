@@ -1,7 +1,8 @@
 // The OpenAPI document against the gateway itself: every registered route is described, every answer a
 // populated gateway gives matches the schema its description names, and the security each route declares
 // is the security it enforces.
-import { runStory } from "@haymaker/projections/testing";
+import { EXAMPLE_DATA } from "@haymaker/contracts";
+import { runStory, testEvent } from "@haymaker/projections/testing";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { ROUTE_SPECS } from "../routes/route-table.ts";
@@ -17,6 +18,23 @@ const story = runStory({
     { scenarioId: "vm-start-stop", outcome: "failed", leaveStorage: true },
   ],
 });
+/** An operator's cleanup of RUN, completed with every field filled. */
+const CLEANUP = "cleanup-20261124-090000-0c0c";
+const cleanup = testEvent(
+  "cleanup.completed",
+  {
+    ...EXAMPLE_DATA["cleanup.completed"],
+    cleanupId: CLEANUP,
+    runId: RUN,
+    agents: EXAMPLE_DATA["cleanup.completed"].agents.map((agent) => ({
+      ...agent,
+      runId: RUN,
+      scenarioId: "vm-start-stop",
+      agentId: "a02",
+    })),
+  },
+  { id: "openapi-cleanup", time: "2026-11-24T09:00:00Z" },
+);
 const created = story.find((e) => e.type.endsWith("agent.resource.created.v1"));
 const ARM_ID = (created?.data as { resourceId?: string } | undefined)?.resourceId ?? "";
 
@@ -39,6 +57,7 @@ const EXAMPLES: Record<string, { path: string; body?: unknown; status: number }>
   listScenarios: { path: "/api/scenarios", status: 200 },
   getScenario: { path: "/api/scenarios/nsg-rule-tuning", status: 200 },
   cleanup: { path: "/api/cleanup", body: { executionId: RUN, dryRun: true }, status: 200 },
+  getCleanup: { path: `/api/cleanups/${CLEANUP}`, status: 200 },
   getStatus: { path: "/api/status", status: 200 },
   getHealth: { path: "/api/health", status: 200 },
   createKey: { path: "/api/keys", body: { role: "reader", name: "docs" }, status: 201 },
@@ -63,7 +82,7 @@ const NOT_HERE = new Set([
 
 async function populated() {
   const g = await testGateway();
-  for (const event of story) await g.projections.apply(event);
+  for (const event of [...story, cleanup]) await g.projections.apply(event);
   const running = runStory({
     runId: "run-20261124-070000-0b0b",
     requestedAt: "2026-11-24T07:00:00Z",

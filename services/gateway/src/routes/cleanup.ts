@@ -1,15 +1,25 @@
 // POST /api/cleanup — deletes what HayMaker left behind for a run or a scenario (operator). With dryRun it
-// only answers what HayMaker knows is still there; otherwise it also writes cleanup.requested, and
-// force-cleanup deletes everything still tagged as HayMaker's for that run or scenario (the cloud, not this
-// answer, is the truth of what is there) and the agents' identities. Follow /api/resources to see it go.
+// only answers what HayMaker knows is still there; otherwise it also writes cleanup.requested, naming the
+// identities and secret references the projections know of, and force-cleanup deletes those and
+// everything still tagged as HayMaker's for that run or scenario (the cloud, not this answer, is the truth
+// of what is there), then reports back with cleanup.completed. The 202's Location, /api/cleanups/{id},
+// follows it to the end; it answers at once, since the request is recorded as it is published.
+import { randomBytes } from "node:crypto";
 import { newEvent } from "@haymaker/cloudevents";
-import { checkInput, RunIdSchema, ScenarioIdSchema } from "@haymaker/contracts";
+import {
+  type CleanupAgent,
+  checkInput,
+  type EventOf,
+  MAX_CLEANUP_AGENTS,
+  RunIdSchema,
+  ScenarioIdSchema,
+} from "@haymaker/contracts";
 import type { IdentityRecord, Page, ProjectionStore, ResourceRecord } from "@haymaker/projections";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { callerOf, requireRole } from "../auth/authenticate.ts";
 import { apiError, jsonBody } from "../errors.ts";
-import type { GatewayDeps } from "../gateway-deps.ts";
+import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { SOURCE } from "./execute.ts";
@@ -38,6 +48,11 @@ type CleanupTarget = v.InferOutput<typeof CleanupTargetSchema>;
 
 export const CleanupResponseSchema = v.strictObject({
   dryRun: v.boolean(),
+  cleanupId: v.optional(
+    v.pipe(v.string(), v.description("The cleanup's id (not on a dry run): follow /api/cleanups/{id}.")),
+  ),
+  status: v.optional(v.literal("requested")),
+  links: v.optional(v.strictObject({ self: v.string() })),
   targets: v.pipe(
     v.array(CleanupTargetSchema),
     v.description("Per agent: the resources not known to be deleted, and its identity if not deleted."),
@@ -57,8 +72,11 @@ export const cleanupSpec: RouteSpec = {
   responses: {
     200: { description: "dryRun: what HayMaker knows is still there.", schema: CleanupResponseSchema },
     202: {
-      description: "Cleanup was requested for what is listed (and anything else tagged).",
+      description:
+        "Cleanup was requested for what is listed (and anything else tagged); follow the Location until " +
+        "the cleanup is completed.",
       schema: CleanupResponseSchema,
+      headers: { Location: "The cleanup to follow, /api/cleanups/{id}." },
     },
     404: { description: "No such execution is known.", schema: ErrorEnvelopeSchema },
     415: { description: "The body is not JSON.", schema: ErrorEnvelopeSchema },
@@ -79,11 +97,13 @@ async function everything<T>(read: (continuation?: string) => Promise<Page<T>>):
   return items;
 }
 
-async function whatIsLeft(
-  store: ProjectionStore,
-  runId?: string,
-  scenario?: string,
-): Promise<CleanupTarget[]> {
+interface WhatIsLeft {
+  targets: CleanupTarget[];
+  /** For cleanup.requested: each agent with anything left, its identity and its secret's reference. */
+  agents: CleanupAgent[];
+}
+
+async function whatIsLeft(store: ProjectionStore, runId?: string, scenario?: string): Promise<WhatIsLeft> {
   const filter = {
     ...(runId === undefined ? {} : { runId }),
     ...(scenario === undefined ? {} : { scenario }),
@@ -106,29 +126,52 @@ async function whatIsLeft(
     );
     for (const identity of found) identities.set(`${identity.runId}.${identity.agentId}`, identity);
   }
-  const targets: CleanupTarget[] = [];
+  const left: WhatIsLeft = { targets: [], agents: [] };
   for (const agent of agents) {
     const key = `${agent.runId}.${agent.agentId}`;
     const identity = identities.get(key);
-    const left = resources.filter((r) => r.runId === agent.runId && r.agentId === agent.agentId);
+    const itsResources = resources.filter((r) => r.runId === agent.runId && r.agentId === agent.agentId);
     const liveIdentity =
       identity !== undefined && !identity.identityDeleted && identity.appId !== undefined
         ? { appId: identity.appId, displayName: identity.displayName ?? key }
         : undefined;
-    if (left.length === 0 && liveIdentity === undefined) continue;
-    targets.push({
+    const secretRef = identity?.secretDeleted === false ? identity.secretRef : undefined;
+    if (itsResources.length === 0 && liveIdentity === undefined && secretRef === undefined) continue;
+    left.targets.push({
       runId: agent.runId,
       agentId: agent.agentId,
       scenarioId: agent.scenarioId,
       ...(agent.resourceGroup === undefined ? {} : { resourceGroup: agent.resourceGroup }),
-      resources: left.map(({ id, resourceId, type }) => ({ id, resourceId, type })),
+      resources: itsResources.map(({ id, resourceId, type }) => ({ id, resourceId, type })),
       ...(liveIdentity === undefined ? {} : { identity: liveIdentity }),
     });
+    const fullIdentity = liveIdentity === undefined ? undefined : identityOf(identity);
+    left.agents.push({
+      runId: agent.runId,
+      agentId: agent.agentId,
+      scenarioId: agent.scenarioId,
+      ...(fullIdentity === undefined ? {} : { identity: fullIdentity }),
+      ...(secretRef === undefined ? {} : { secretRef }),
+    });
   }
-  return targets;
+  return left;
 }
 
-export function registerCleanup(app: Hono, deps: GatewayDeps): void {
+/** The identity as cleanup.requested carries it, once provision has said all of it. */
+function identityOf(record: IdentityRecord | undefined): CleanupAgent["identity"] {
+  if (record === undefined) return undefined;
+  const { displayName, appId, objectId, servicePrincipalId, tenantId } = record;
+  if (!displayName || !appId || !objectId || !servicePrincipalId || !tenantId) return undefined;
+  return { displayName, appId, objectId, servicePrincipalId, tenantId };
+}
+
+/** cleanup-YYYYMMDD-HHMMSS-xxxx: sortable by time, unique even for requests in the same second. */
+export function newCleanupId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `cleanup-${stamp}-${randomBytes(2).toString("hex")}`;
+}
+
+export function registerCleanup(app: Hono, deps: RouteDeps): void {
   app.post(honoPath(cleanupSpec), requireRole(deps, "operator"), async (c) => {
     const body = await jsonBody(c);
     if (!body.ok) return body.response;
@@ -140,30 +183,46 @@ export function registerCleanup(app: Hono, deps: GatewayDeps): void {
     if (executionId !== undefined && (await deps.projections.getExecution(executionId)) === undefined) {
       return apiError(c, 404, "ExecutionNotFound", `No execution ${executionId} is known.`);
     }
-    const targets = await whatIsLeft(deps.projections, executionId, scenario);
+    const { targets, agents } = await whatIsLeft(deps.projections, executionId, scenario);
+    const counts = {
+      agents: targets.length,
+      resources: targets.reduce((sum, target) => sum + target.resources.length, 0),
+      identities: targets.filter((target) => target.identity !== undefined).length,
+    };
+    if (dryRun) return c.json({ dryRun, targets, counts } satisfies CleanupResponse, 200);
+
+    const caller = callerOf(c);
+    const cleanupId = newCleanupId(new Date());
+    // Agents beyond the event's bound are still deleted by tag, identities too; only their secrets wait for
+    // another cleanup.
+    const event: EventOf<"cleanup.requested"> = newEvent("cleanup.requested", {
+      source: SOURCE,
+      data: {
+        cleanupId,
+        ...(executionId === undefined ? {} : { runId: executionId }),
+        ...(scenario === undefined ? {} : { scenarioId: scenario }),
+        dryRun: false,
+        requestedBy: `${caller.kind}:${caller.name}`,
+        agents: agents.slice(0, MAX_CLEANUP_AGENTS),
+      },
+      ...(executionId === undefined ? { correlationid: cleanupId } : {}),
+    });
+    await deps.publish(event);
+    try {
+      await deps.projections.apply(event);
+    } catch (error) {
+      // The request is on the bus and the projector will record it; only the head start is lost.
+      deps.reportError(error, c.req.path);
+    }
+    const self = `/api/cleanups/${cleanupId}`;
     const response: CleanupResponse = {
       dryRun,
+      cleanupId,
+      status: "requested",
+      links: { self },
       targets,
-      counts: {
-        agents: targets.length,
-        resources: targets.reduce((sum, target) => sum + target.resources.length, 0),
-        identities: targets.filter((target) => target.identity !== undefined).length,
-      },
+      counts,
     };
-    if (dryRun) return c.json(response, 200);
-    const caller = callerOf(c);
-    await deps.publish(
-      newEvent("cleanup.requested", {
-        source: SOURCE,
-        data: {
-          ...(executionId === undefined ? {} : { runId: executionId }),
-          ...(scenario === undefined ? {} : { scenarioId: scenario }),
-          dryRun: false,
-          requestedBy: `${caller.kind}:${caller.name}`,
-        },
-        ...(executionId === undefined ? { correlationid: `cleanup-${scenario}-${Date.now()}` } : {}),
-      }),
-    );
-    return c.json(response, 202);
+    return c.json(response, 202, { location: self });
   });
 }

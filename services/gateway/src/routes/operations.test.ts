@@ -85,11 +85,15 @@ describe("POST /api/cleanup", () => {
     expect(g.published.map((e) => [e.type, e.data])).toEqual([
       [
         "com.haymaker.cleanup.requested.v1",
-        { runId: RUNNING, dryRun: false, requestedBy: "api-key:test-operator" },
+        expect.objectContaining({ runId: RUNNING, dryRun: false, requestedBy: "api-key:test-operator" }),
       ],
       [
         "com.haymaker.cleanup.requested.v1",
-        { scenarioId: "vm-start-stop", dryRun: false, requestedBy: "api-key:test-operator" },
+        expect.objectContaining({
+          scenarioId: "vm-start-stop",
+          dryRun: false,
+          requestedBy: "api-key:test-operator",
+        }),
       ],
     ]);
   });

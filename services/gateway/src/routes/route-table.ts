@@ -10,6 +10,7 @@ import { editDeadLetterSpec } from "./edit-dead-letter.ts";
 import { executeSpec } from "./execute.ts";
 import { executionEventsSpec } from "./execution-events.ts";
 import { getAgentSpec, getExecutionAgentSpec } from "./get-agent.ts";
+import { getCleanupSpec } from "./get-cleanup.ts";
 import { getDeadLetterSpec } from "./get-dead-letter.ts";
 import { getExecutionSpec } from "./get-execution.ts";
 import { getReportSpec } from "./get-report.ts";
@@ -47,6 +48,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   listScenariosSpec,
   getScenarioSpec,
   cleanupSpec,
+  getCleanupSpec,
   statusSpec,
   healthSpec,
   createKeySpec,
