@@ -1,8 +1,10 @@
 // Which gateway to call and with which key: flags, then environment, then a profile (named by --profile or
 // HAYMAKER_PROFILE, else the current one in the profiles file), then the running local stack's local.json.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// A key goes only where the same source, or the user, chose: a profile's key only to that profile's
+// endpoint, the local stack's only to its gateway, and a key the user gave never to a gateway a file named.
 import { CliError, EXIT } from "./cli-error.ts";
+import { localStackEndpoint } from "./local-stack.ts";
+import { isPlainHttpElsewhere } from "./loopback.ts";
 import { configPath, profileNamed, readProfiles } from "./profiles.ts";
 
 export interface Endpoint {
@@ -18,7 +20,22 @@ export interface EndpointFlags {
   profile?: string | undefined;
 }
 
-export function resolveEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv): Endpoint {
+/** The endpoint to call; `warn` gets a line for stderr when its key would cross the network unencrypted. */
+export function resolveEndpoint(
+  flags: EndpointFlags,
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void = () => {},
+): Endpoint {
+  const endpoint = chooseEndpoint(flags, env);
+  if (endpoint.apiKey && isPlainHttpElsewhere(endpoint.url)) {
+    warn(
+      `haymaker: warning: the API key goes unencrypted to ${endpoint.url} (from ${endpoint.source}): anyone on the network between can read it; use an https endpoint`,
+    );
+  }
+  return endpoint;
+}
+
+function chooseEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv): Endpoint {
   const key = flags.apiKey ?? (env.HAYMAKER_API_KEY || undefined);
   // A profile named but missing is a typo worth stopping for, even when a flag or variable wins.
   const named = flags.profile ?? (env.HAYMAKER_PROFILE || undefined);
@@ -28,8 +45,10 @@ export function resolveEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv): E
   // A profile's key goes only to that profile's endpoint, never to one named some other way.
   const profile = fromProfile ?? profileEndpoint(env, undefined);
   if (profile !== undefined) return { ...profile, apiKey: key ?? profile.apiKey };
-  const local = localStackEndpoint(env.HAYMAKER_DATA_DIR || ".haymaker");
-  if (local !== undefined) return { ...local, apiKey: key ?? local.apiKey };
+  const givenKey =
+    flags.apiKey !== undefined ? "--api-key" : key === undefined ? undefined : "HAYMAKER_API_KEY";
+  const local = localStackEndpoint(env.HAYMAKER_DATA_DIR || ".haymaker", givenKey);
+  if (local !== undefined) return local;
   throw new CliError(
     "no gateway to call: pass --endpoint, set HAYMAKER_ENDPOINT, add a profile (haymaker config set), or start the local stack (npm start)",
     EXIT.failure,
@@ -44,32 +63,4 @@ function profileEndpoint(env: NodeJS.ProcessEnv, name: string | undefined): Endp
   if (chosen === undefined) return undefined;
   const profile = profileNamed(file, chosen, path);
   return { url: profile.endpoint, apiKey: profile.apiKey, source: `profile ${chosen}` };
-}
-
-/**
- * The local stack's gateway and admin key. The key is only ever paired with the local url, so a key
- * meant for the laptop is never sent to an endpoint named elsewhere.
- */
-function localStackEndpoint(dataDirectory: string): Endpoint | undefined {
-  let local: { gateway?: { url?: unknown; apiKeyFile?: unknown } };
-  try {
-    local = JSON.parse(readFileSync(join(dataDirectory, "local.json"), "utf8"));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliError(`cannot read ${join(dataDirectory, "local.json")}: ${(error as Error).message}`, 1);
-  }
-  const { url, apiKeyFile } = local.gateway ?? {};
-  if (typeof url !== "string") {
-    throw new CliError(`${join(dataDirectory, "local.json")} names no gateway.url`, EXIT.failure);
-  }
-  const apiKey = typeof apiKeyFile === "string" ? readKeyFile(apiKeyFile) : undefined;
-  return { url, apiKey, source: "local stack" };
-}
-
-function readKeyFile(file: string): string {
-  try {
-    return readFileSync(file, "utf8").trim();
-  } catch (error) {
-    throw new CliError(`cannot read the local API key file ${file}: ${(error as Error).message}`, 1);
-  }
 }

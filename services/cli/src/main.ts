@@ -74,6 +74,7 @@ async function runCli(argv: string[]): Promise<ExitCode> {
               profile: line.options.profile as string | undefined,
             },
             process.env,
+            (line) => terminal.note(line),
           ),
         );
         return client;

@@ -1,11 +1,12 @@
 // Named gateways and their keys in ~/.haymaker/config.json (HAYMAKER_CONFIG names another file). The file
 // holds API keys, so it is written 0600 in a 0700 directory, and like ssh with a private key, haymaker
-// refuses to read it once other users may read or change it: a key others can read is a leaked key, and a
-// file others can change could send the key to their endpoint.
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+// refuses to read it unless it is private to this user (see private-file.ts): a key others can read is a
+// leaked key, and a file others can change, or a link to one, could send the key to their endpoint.
+import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { CliError, EXIT, usageError } from "./cli-error.ts";
+import { readPrivateFile, writePrivateFile } from "./private-file.ts";
 
 export interface Profile {
   endpoint: string;
@@ -26,18 +27,17 @@ export function configPath(env: NodeJS.ProcessEnv): string {
 
 /** The profiles in `file`; none when it does not exist yet. */
 export function readProfiles(file: string): ProfileFile {
-  let text: string;
-  try {
-    checkPrivate(file);
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { profiles: {} };
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT.failure);
+  const read = readPrivateFile(file);
+  if (read === undefined) return { profiles: {} };
+  if (read.refusal !== undefined) {
+    throw new CliError(
+      `${file} holds API keys but ${read.refusal.reason}, so haymaker will not use it; ${read.refusal.fix}`,
+      EXIT.failure,
+    );
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(read.text);
   } catch {
     throw new CliError(`${file} is not valid JSON; fix it or delete it and run haymaker config set`, 1);
   }
@@ -46,11 +46,12 @@ export function readProfiles(file: string): ProfileFile {
 
 /** Writes `profiles` to `file` (0600, its directory 0700), replacing it whole so a crash leaves the old one. */
 export function writeProfiles(file: string, profiles: ProfileFile): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(profiles, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writePrivateFile(file, `${JSON.stringify(profiles, null, 2)}\n`);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${(error as Error).message}`, EXIT.failure);
+  }
 }
 
 export function checkProfileName(name: string): string {
@@ -73,18 +74,6 @@ export function profileNamed(file: ProfileFile, name: string, path: string): Pro
 /** `hm_0a1…`: enough to tell keys apart, never enough to use one. */
 export function maskKey(key: string): string {
   return `${key.slice(0, Math.min(6, Math.floor(key.length / 3)))}…`;
-}
-
-function checkPrivate(file: string): void {
-  // Windows has no such mode bits; its ACLs on the profile directory do this job.
-  if (process.platform === "win32") return;
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new CliError(
-      `${file} holds API keys but other users may read or change it (mode ${mode.toString(8).padStart(4, "0")}), so haymaker will not use it; run: chmod 600 ${file}`,
-      EXIT.failure,
-    );
-  }
 }
 
 function checkShape(file: string, value: unknown): ProfileFile {

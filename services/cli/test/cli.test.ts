@@ -210,10 +210,12 @@ describe("haymaker", () => {
 
   it("finds the local stack through local.json when nothing else names a gateway", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "cli-local-"));
-    writeFileSync(join(dataDir, "admin.key"), `${admin}\n`);
+    // As the local stack writes them: 0600, the key file in the data directory, the pid of a live process.
+    writeFileSync(join(dataDir, "admin.key"), `${admin}\n`, { mode: 0o600 });
     writeFileSync(
       join(dataDir, "local.json"),
-      JSON.stringify({ gateway: { url, apiKeyFile: join(dataDir, "admin.key") } }),
+      JSON.stringify({ pid: process.pid, gateway: { url, apiKeyFile: join(dataDir, "admin.key") } }),
+      { mode: 0o600 },
     );
     const result = await haymaker(["keys", "list", "-o", "yaml"], { HAYMAKER_DATA_DIR: dataDir });
     expect(result.code).toBe(0);

@@ -1,17 +1,36 @@
 // config set/use/list/show/delete and how profiles take part in choosing a gateway, with the real binary
 // and a real gateway; the profiles file is a temporary one named by HAYMAKER_CONFIG.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeProfiles } from "../src/profiles.ts";
 import { startRealGateway } from "./real-gateway.ts";
+import { startRecordingGateway } from "./recording-gateway.ts";
 import { haymaker } from "./run-cli.ts";
 
 let gateway: Awaited<ReturnType<typeof startRealGateway>>;
+let recorder: Awaited<ReturnType<typeof startRecordingGateway>>;
 beforeAll(async () => {
   gateway = await startRealGateway();
+  recorder = await startRecordingGateway();
 });
-afterAll(() => gateway.close());
+afterAll(() => {
+  gateway.close();
+  recorder.close();
+});
 
 /** A fresh profiles file path in a directory that does not exist yet. */
 function newConfig(): { HAYMAKER_CONFIG: string } {
@@ -189,5 +208,81 @@ describe("haymaker config", () => {
     const broken = await haymaker(["config", "list"], env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/is not valid JSON/);
+  });
+
+  it("refuses a profiles file that is a link or another user's, sending nothing", async () => {
+    const env = newConfig();
+    await haymaker(["config", "set", "lab", "--endpoint", recorder.url, "--api-key", gateway.admin], env);
+    const real = join(mkdtempSync(join(tmpdir(), "cli-profiles-real-")), "config.json");
+    copyFileSync(env.HAYMAKER_CONFIG, real);
+    chmodSync(real, 0o600);
+    const linked = { HAYMAKER_CONFIG: join(dirname(env.HAYMAKER_CONFIG), "linked.json") };
+    symlinkSync(real, linked.HAYMAKER_CONFIG);
+    // Only root can give a file away; anyone else finds one of root's in /etc.
+    const foreign = process.getuid?.() === 0 ? real : "/etc/passwd";
+    if (foreign === real) chownSync(real, 65534, 65534);
+    const owner = statSync(foreign).uid;
+    for (const [config, message] of [
+      [linked, `${linked.HAYMAKER_CONFIG} holds API keys but it is a symbolic link`],
+      [
+        { HAYMAKER_CONFIG: foreign },
+        `${foreign} holds API keys but it belongs to another user (uid ${owner})`,
+      ],
+    ] as const) {
+      const result = await haymaker(["keys", "list"], config);
+      expect(result.stderr).toMatch(
+        new RegExp(`^haymaker: ${message.replace(/[.()]/g, "\\$&")}[^\n]*; [^\n]+\n$`),
+      );
+      expect(result.code).toBe(1);
+    }
+    expect(recorder.authorizations).toEqual([]);
+  });
+
+  it("writes the file anew through an unguessable temporary file, never through a link planted beside it", () => {
+    const { HAYMAKER_CONFIG: file } = newConfig();
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Where a writer naming its temporary file after its pid would write: an attacker's link to their file.
+    const theirs = join(mkdtempSync(join(tmpdir(), "cli-attacker-")), "loot");
+    writeFileSync(theirs, "");
+    symlinkSync(theirs, `${file}.${process.pid}.tmp`);
+    const profiles = { current: "lab", profiles: { lab: { endpoint: gateway.url, apiKey: gateway.admin } } };
+    writeProfiles(file, profiles);
+    writeProfiles(file, profiles);
+    expect(readFileSync(theirs, "utf8")).toBe("");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(profiles);
+    expect(lstatSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dirname(file)).sort()).toEqual(["config.json", `config.json.${process.pid}.tmp`]);
+  });
+
+  it("saves a plain-http endpoint on another machine only with --insecure, then warns whenever its key goes there", async () => {
+    const env = newConfig();
+    const insecure = "http://haymaker.invalid:8080";
+    const refused = await haymaker(
+      ["config", "set", "far", "--endpoint", insecure, "--api-key", "hm_k"],
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `haymaker: --endpoint ${insecure} is plain http to another machine, so its API key would cross the network readable; use https, or pass --insecure to save it anyway (haymaker then warns each time it sends the key there)\n`,
+    );
+    const saved = await haymaker(
+      ["config", "set", "far", "--endpoint", insecure, "--api-key", "hm_k", "--insecure"],
+      env,
+    );
+    expect(saved.code).toBe(0);
+    const warning = `haymaker: warning: the API key goes unencrypted to ${insecure} (from profile far): anyone on the network between can read it; use an https endpoint\n`;
+    const used = await haymaker(["keys", "list"], env);
+    expect(used.stderr.startsWith(warning)).toBe(true);
+    expect(used.stderr).toMatch(/cannot reach the gateway/);
+    // The same for an endpoint named by the environment; not without a key, nor on this machine.
+    const fromEnv = await haymaker(["status"], { HAYMAKER_ENDPOINT: insecure, HAYMAKER_API_KEY: "hm_k" });
+    expect(fromEnv.stderr).toContain("haymaker: warning: the API key goes unencrypted to");
+    expect((await haymaker(["status"], { HAYMAKER_ENDPOINT: insecure })).stderr).not.toContain("warning");
+    const local = await haymaker(
+      ["config", "set", "lab", "--endpoint", gateway.url, "--api-key", gateway.admin],
+      env,
+    );
+    expect(local.code).toBe(0);
+    expect((await haymaker(["keys", "list", "--profile", "lab"], env)).stderr).toBe("");
   });
 });

@@ -21,7 +21,12 @@ export interface Running {
  * Starts the CLI asynchronously (the gateway answers from this same process, so it must not block) with
  * a bare environment: no local stack, no colour, no profiles file unless the test names one.
  */
-export function startHaymaker(args: string[], env: Record<string, string> = {}, input?: string): Running {
+export function startHaymaker(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+  cwd?: string,
+): Running {
   let child: ChildProcess | undefined;
   const result = new Promise<Result>((resolve) => {
     child = execFile(
@@ -35,6 +40,7 @@ export function startHaymaker(args: string[], env: Record<string, string> = {}, 
           NO_COLOR: "1",
           ...env,
         },
+        ...(cwd === undefined ? {} : { cwd }),
       },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? (error.signal ? 128 : 1)) : 0, stdout, stderr }),
@@ -46,8 +52,9 @@ export function startHaymaker(args: string[], env: Record<string, string> = {}, 
   return { child, result };
 }
 
-export const haymaker = (args: string[], env: Record<string, string> = {}, input?: string) =>
-  startHaymaker(args, env, input).result;
+/** Runs the CLI to its end; `cwd` is the directory it starts in (the test's own by default). */
+export const haymaker = (args: string[], env: Record<string, string> = {}, input?: string, cwd?: string) =>
+  startHaymaker(args, env, input, cwd).result;
 
 /**
  * Runs the CLI on a pseudo-terminal (util-linux script), so stdin, stdout and stderr are TTYs; stdout

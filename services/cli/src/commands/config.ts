@@ -2,6 +2,7 @@
 // (see src/profiles.ts). Works without a gateway; never prints a whole key.
 import { usageError } from "../cli-error.ts";
 import { type Command, stringOption } from "../command.ts";
+import { isPlainHttpElsewhere } from "../loopback.ts";
 import { FIELD_COLUMNS, fieldRows, print } from "../output.ts";
 import {
   checkProfileName,
@@ -21,16 +22,17 @@ export const configCommands: Command[] = [
     words: ["config", "set"],
     args: ["name"],
     summary: "add or change a profile: a gateway and its key (the first profile becomes current)",
-    options: { "api-key-stdin": { type: "boolean" } },
+    options: { "api-key-stdin": { type: "boolean" }, insecure: { type: "boolean" } },
     optionHelp: [
       "--endpoint URL    the gateway's URL (required for a new profile)",
       "--api-key KEY     its API key (visible in shell history and ps: prefer --api-key-stdin)",
       "--api-key-stdin   read the API key from stdin",
+      "--insecure        save a plain http endpoint on another machine (its key then crosses the network readable)",
     ],
     async run({ terminal, format, options, args }) {
       const name = checkProfileName(args[0] ?? "");
       const endpoint = stringOption(options, "endpoint");
-      if (endpoint !== undefined) checkUrl(endpoint);
+      if (endpoint !== undefined) checkUrl(endpoint, options.insecure === true);
       const apiKey = await apiKeyOf(stringOption(options, "api-key"), options["api-key-stdin"] === true);
       const file = readProfiles(path());
       const before = file.profiles[name];
@@ -142,7 +144,7 @@ function describe(name: string, profile: Profile, current: string | undefined) {
   };
 }
 
-function checkUrl(endpoint: string): void {
+function checkUrl(endpoint: string, insecure: boolean): void {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -151,6 +153,12 @@ function checkUrl(endpoint: string): void {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw usageError(`--endpoint must be an http or https URL, not '${endpoint}'`);
+  }
+  // A profile's key is sent on every call: refuse to make a habit of sending it readable.
+  if (!insecure && isPlainHttpElsewhere(endpoint)) {
+    throw usageError(
+      `--endpoint ${endpoint} is plain http to another machine, so its API key would cross the network readable; use https, or pass --insecure to save it anyway (haymaker then warns each time it sends the key there)`,
+    );
   }
 }
 
