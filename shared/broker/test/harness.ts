@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
 import { createSharedAccessSignature } from "../src/auth/shared-access-signature.ts";
-import { type RunningBroker, startBroker } from "../src/broker.ts";
+import { type BrokerOptions, type RunningBroker, startBroker } from "../src/broker.ts";
 import { parseConfig } from "../src/config/load-config.ts";
 
 export interface QueueSpec {
@@ -36,10 +36,15 @@ export interface TestBroker {
 
 export async function startTestBroker(
   entities: { queues?: QueueSpec[]; topics?: TopicSpec[] },
-  options: { durable?: boolean } = {},
+  options: { durable?: boolean; rules?: BrokerOptions["rules"] } = {},
 ): Promise<TestBroker> {
   const dataDirectory = options.durable ? mkdtempSync(join(tmpdir(), "haymaker-broker-")) : undefined;
-  const broker = await startBroker({ topology: parseConfig(configJson(entities)), port: 0, dataDirectory });
+  const broker = await startBroker({
+    topology: parseConfig(configJson(entities)),
+    port: 0,
+    dataDirectory,
+    rules: options.rules,
+  });
   const clients: ServiceBusClient[] = [];
   return {
     broker,

@@ -30,6 +30,11 @@ export interface RheaTestClient {
     message: Any,
     reply: { linkName: string; targetAddress?: string; replyTo: string },
   ): Promise<Any>;
+  /** Attaches a receiver (granting no credit) and reports when the broker detaches it. */
+  detachedReceiver(address: string): {
+    detached: Promise<{ condition: string; description: string }>;
+    isOpen(): boolean;
+  };
   /** Puts a token on `$cbs` for `audience`, as the SDKs do before they attach a link; resolves with the reply. */
   putToken(token: string, audience: string): Promise<{ status: number; description: string }>;
   close(): void;
@@ -111,9 +116,23 @@ export function rheaClient(port: number, options: ClientOptions = {}): Promise<R
             });
           });
         },
+        detachedReceiver(address) {
+          const receiver = connection.open_receiver({ source: address, credit_window: 0 });
+          return {
+            detached: new Promise((done) =>
+              receiver.once("receiver_error", (context: Any) =>
+                done({
+                  condition: context.receiver.error?.condition,
+                  description: context.receiver.error?.description,
+                }),
+              ),
+            ),
+            isOpen: () => receiver.is_open(),
+          };
+        },
         async putToken(token, audience) {
           tokens++;
-          const reply = await this.request(
+          const reply = await (this as RheaTestClient).request(
             "$cbs",
             {
               message_id: `put-token-${tokens}`,

@@ -41,6 +41,23 @@ describe("transports on the broker's port", () => {
     expect(error.message).toMatch(/404/);
   });
 
+  it("accepts the path with a trailing slash, as Python's uamqp asks for it", async () => {
+    const slash = new WebSocket(`ws://127.0.0.1:${t.broker.port}/$servicebus/websocket/`, "AMQPWSB10");
+    await new Promise((resolve, reject) => {
+      slash.once("open", resolve);
+      slash.once("error", reject);
+    });
+    slash.close();
+  });
+
+  it("refuses a WebSocket upgrade that carries a browser's Origin header with 403", async () => {
+    const fromPage = new WebSocket(`ws://127.0.0.1:${t.broker.port}/$servicebus/websocket`, "AMQPWSB10", {
+      origin: "https://attacker.example",
+    });
+    const error = await new Promise<Error>((resolve) => fromPage.once("error", resolve));
+    expect(error.message).toMatch(/403/);
+  });
+
   it("serves AMQP over TLS (amqps) on the same port", async () => {
     const client = await rheaClient(t.broker.port, {
       transport: "tls",

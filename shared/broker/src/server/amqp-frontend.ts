@@ -247,7 +247,9 @@ export class AmqpFrontend {
     link.set_target({ ...remote.target, address: remote.target?.address ?? "" });
     if (remote.source) link.set_source(remote.source);
     link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
-    link.local.attach.rcv_settle_mode = remote.rcv_settle_mode ?? 0;
+    // The broker settles what it accepts at once ("first"), as Service Bus does whatever the client asked:
+    // Python's uamqp asks for "second" but completes a send only on a settled disposition.
+    link.local.attach.rcv_settle_mode = 0;
     if (address === CBS_NODE) {
       link.on("message", (context) => this.#onCbsRequest(context));
       return;

@@ -49,7 +49,9 @@ export class ReplyLinks {
     const target = direct ?? this.#byNode.get(node.toLowerCase());
     if (!target) return false;
     target.waiting.push(reply);
-    this.#flush(target);
+    // After the turn in which rhea writes the request's disposition: rhea puts a session's transfers ahead of
+    // its dispositions, and uamqp drops a reply that arrives before the accept of its request.
+    setImmediate(() => this.#flush(target));
     return true;
   }
 
