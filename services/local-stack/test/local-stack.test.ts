@@ -1,17 +1,19 @@
 // `make run` as a user sees it: the stack starts, says where everything is, records it in local.json,
 // restarts a crashed service, stops cleanly, and a second start on the same data directory resumes with
 // the same sandbox tenant and HayMaker identity.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { LOCAL_SERVICES } from "../src/services.ts";
 import { type ExecutionView, execute, sandboxLook, startStack, untilReported } from "./stack.ts";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/bin/haymaker.js", import.meta.url));
 
 /** The pid of a service of one stack: its command line names the service, its environment the data directory. */
 function servicePid(bin: string, dataDirectory: string): number | undefined {
@@ -44,6 +46,16 @@ describe("the local stack (make run)", () => {
 
     const health = await fetch(`${local.gateway.url}/api/health`);
     expect(health.status).toBe(200);
+    // The CLI trusts what the stack wrote (it refuses a local.json or key file it cannot trust): it finds
+    // the gateway and calls it with the admin key, with nothing configured.
+    const cli = await promisify(execFile)(process.execPath, [CLI, "keys", "list", "-o", "json"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HAYMAKER_DATA_DIR: stack.dataDirectory,
+        HAYMAKER_CONFIG: join(stack.dataDirectory, "none.json"),
+      },
+    });
+    expect(JSON.parse(cli.stdout).items.map((key: { name: string }) => key.name)).toContain("local-admin");
     // HayMaker's own credential is in the environment of the services that sign in with it, and no other's
     // (deploy's included, so the agents it starts cannot find it either).
     for (const service of LOCAL_SERVICES) {
