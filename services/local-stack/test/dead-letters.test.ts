@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ServiceBusClient } from "@azure/service-bus";
 import { EventPublisher } from "@haymaker/bus";
-import { newEvent } from "@haymaker/cloudevents";
 import { topology } from "@haymaker/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, sandboxLook, startStack, untilReported } from "./stack.ts";
+import { type Stack, sandboxLook, startStack, untilReported, validatedRun } from "./stack.ts";
 
 const SCENARIOS = fileURLToPath(new URL("../../../scenarios", import.meta.url));
 const CRASHING_REPLAY = fileURLToPath(new URL("./fixtures/replay-then-crash.ts", import.meta.url));
@@ -112,22 +111,8 @@ describe("dead letters on make run's stack", () => {
   it("dead-letters an unknown scenario, and after it is added a replay that crashed half way and a replay after it finish the run once", async () => {
     const runId = `run-late-${Date.now().toString(36)}`;
     const publisher = new EventPublisher(client);
-    await publisher.publish(
-      newEvent("run.validated", {
-        source: "/haymaker/validate",
-        data: {
-          runId,
-          requestedBy: "test",
-          requestedAt: new Date().toISOString(),
-          scenarios: ["late-scenario"],
-          // Long enough that the replay after the crash arrives while the agent still works: provision
-          // recognises a duplicate by the identity it finds (one already deleted by cleanup it cannot see).
-          duration: "PT90S",
-          tags: {},
-          checks: [{ name: "scenario-catalogue", ok: true }],
-        },
-      }),
-    );
+    // Long enough that the replay after the crash arrives while the agent still works.
+    await publisher.publish(validatedRun(runId, ["late-scenario"], "PT90S"));
     await publisher.close();
     const [unknown] = await until(
       "select dead-letters the run",

@@ -4,9 +4,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ServiceBusClient } from "@azure/service-bus";
 import { EventPublisher } from "@haymaker/bus";
-import { newEvent } from "@haymaker/cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ExecutionView, execute, type Stack, sandboxLook, startStack, untilReported } from "./stack.ts";
+import {
+  type ExecutionView,
+  execute,
+  type Stack,
+  sandboxLook,
+  startStack,
+  untilReported,
+  validatedRun,
+} from "./stack.ts";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -84,18 +91,7 @@ describe("the pipeline on make run's embedded defaults", () => {
     const runId = `run-twice-${Date.now().toString(36)}`;
     const client = new ServiceBusClient(stack.local.broker.connectionString);
     const publisher = new EventPublisher(client);
-    const validated = newEvent("run.validated", {
-      source: "/haymaker/validate",
-      data: {
-        runId,
-        requestedBy: "test",
-        requestedAt: new Date().toISOString(),
-        scenarios: ["public-ip-dns-label"],
-        duration: "PT5S",
-        tags: {},
-        checks: [{ name: "scenario-catalogue", ok: true }],
-      },
-    });
+    const validated = validatedRun(runId, ["public-ip-dns-label"], "PT5S");
     // The same event twice: select publishes the same agent twice, and so on down the pipeline.
     await publisher.publish(validated);
     await publisher.publish(validated);

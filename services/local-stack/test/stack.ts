@@ -1,16 +1,20 @@
 // Test helpers: the local stack as a user starts it (`make run`'s binary, its own data directory, free
 // ports), the gateway it prints, and direct looks into the sandbox cloud with the credentials from local.json.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newEvent } from "@haymaker/cloudevents";
+import type { EventOf } from "@haymaker/contracts";
 import { graphScope, SandboxCredential } from "@haymaker/sandbox-cloud";
 import type { LocalStackFile } from "../src/local-file.ts";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
 
 export interface Stack {
+  /** The stack's own process: every service runs as a child of it. */
+  pid: number;
   dataDirectory: string;
   local: LocalStackFile;
   /** The local admin API key the stack created. */
@@ -65,6 +69,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   }
   const apiKey = readFileSync(local.gateway.apiKeyFile, "utf8").trim();
   return {
+    pid: child.pid ?? 0,
     dataDirectory,
     local,
     apiKey,
@@ -79,6 +84,43 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       return exited;
     },
   };
+}
+
+/**
+ * The running services of a stack by name: the stack's child processes, each running its
+ * `haymaker-<name>.js`. A service between a crash and its restart is missing.
+ */
+export function servicePids(stack: Stack): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent pid is the second field after the command name, which may itself hold ") ".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== stack.pid) continue;
+      const name = /haymaker-([a-z-]+)\.js/.exec(readFileSync(`/proc/${entry}/cmdline`, "utf8"))?.[1];
+      if (name !== undefined) found.set(name, Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** A run.validated as validate publishes it, for tests that feed the pipeline below the gateway. */
+export function validatedRun(runId: string, scenarios: string[], duration: string): EventOf<"run.validated"> {
+  return newEvent("run.validated", {
+    source: "/haymaker/validate",
+    data: {
+      runId,
+      requestedBy: "test",
+      requestedAt: new Date().toISOString(),
+      scenarios,
+      duration,
+      tags: {},
+      checks: [{ name: "scenario-catalogue", ok: true }],
+    },
+  });
 }
 
 export interface ExecutionView {
