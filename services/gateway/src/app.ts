@@ -3,7 +3,7 @@
 import { isTraceparent, newTraceparent, withTraceContext } from "@haymaker/cloudevents";
 import { Hono } from "hono";
 import { requireRole } from "./auth/authenticate.ts";
-import { apiError } from "./errors.ts";
+import { apiError, clientWentAway } from "./errors.ts";
 import type { GatewayDeps, RouteDeps } from "./gateway-deps.ts";
 import { registerOpenApi } from "./openapi/openapi-route.ts";
 import { registerRouteLimits } from "./route-limits.ts";
@@ -97,7 +97,9 @@ export function createGateway(deps: GatewayDeps, log: (error: unknown, path: str
   registerOpenApi(app, () => ROUTE_SPECS);
   app.notFound((c) => apiError(c, 404, "NotFound", `There is no route ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => {
-    console.error("DEBUG-ONERROR", c.req.method, c.req.path, c.req.header("content-length"), c.req.header("transfer-encoding"), c.req.header("content-type"));
+    if (clientWentAway(error)) {
+      return apiError(c, 400, "RequestAborted", "The connection closed before the request arrived whole.");
+    }
     log(error, c.req.path);
     return apiError(
       c,

@@ -60,6 +60,14 @@ function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * Whether `error` says the client went away while its request was still being read (Node's "aborted"): the
+ * client's doing, not the gateway's, so it is neither logged as a failure nor answered 500.
+ */
+export function clientWentAway(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === "ECONNRESET";
+}
+
 /** Reads a JSON body, or answers why it cannot. */
 export async function jsonBody(
   c: Context,

@@ -3,14 +3,15 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveGateway } from "./serve.ts";
-import { testGateway } from "./testing/test-gateway.ts";
+import { type TestGateway, testGateway } from "./testing/test-gateway.ts";
 
 let port = 0;
 let stop: () => Promise<void>;
 const logged: unknown[] = [];
+let g: TestGateway;
 
 beforeAll(async () => {
-  const g = await testGateway();
+  g = await testGateway();
   const server = serveGateway(g.app, { port: 0, hostname: "127.0.0.1", log: (e) => logged.push(e) });
   await new Promise<void>((resolve) => server.once("listening", resolve));
   port = (server.address() as { port: number }).port;
@@ -73,6 +74,25 @@ describe("serveGateway", () => {
     expect(answer.status).toBe(400);
     expectEnvelope(answer.body, "MalformedRequest");
     expect(logged).toEqual([]);
+  });
+
+  it("answers an HTTP/1.1 request without a Host header with 400 and the envelope", async () => {
+    const answer = await rawExchange("GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n");
+    expect(answer.status).toBe(400);
+    expectEnvelope(answer.body, "MalformedRequest");
+  });
+
+  it("answers a body whose framing breaks halfway with 400, and logs no failure for the read it cut short", async () => {
+    const answer = await rawExchange(
+      "POST /api/execute HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+        `Authorization: Bearer ${g.key.operator}\r\nContent-Type: application/json\r\n` +
+        "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n",
+    );
+    expect(answer.status).toBe(400);
+    expectEnvelope(answer.body, "MalformedRequest");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(g.errors).toEqual([]);
+    expect(g.published).toEqual([]);
   });
 
   it("serves the gateway as usual", async () => {

@@ -1,10 +1,16 @@
 // The gateway on a Node HTTP server. Requests the app never sees still get the one error envelope: a
 // request Node cannot parse (a malformed request line or header, headers too large, conflicting lengths) is
 // answered here rather than with Node's bare "400 Bad Request", and one the adapter cannot turn into a
-// URL (a bad Host header, an unusable request target) by the adapter's error handler.
+// URL (a bad Host header, an unusable request target) by the adapter's error handler, and an HTTP/1.1
+// request without a Host header (which HTTP/1.1 requires) before it reaches the app.
+//
+// A refused request may still be sending its body (a 2 MB upload to a route that takes 64 KiB). Closing the
+// connection at once would make the client's kernel discard the answer on the reset that follows, so the
+// gateway closes its side and keeps reading (and dropping) what still comes for a moment first, as web
+// servers do ("lingering close").
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -33,6 +39,22 @@ const MALFORMED = {
   message: "The request is not valid HTTP/1.1 (its request line, a header, or its body framing).",
 };
 
+/** How long a closing connection keeps reading what the client still sends before it is cut. */
+const LINGER_MS = 2_000;
+
+const envelopeText = (code: string, message: string) =>
+  JSON.stringify(errorEnvelope(code, message, [], newTraceId()));
+
+/** Node's destroySoon, which closes as soon as the answer is written, made to linger (see above). */
+function lingerOnClose(socket: Socket): void {
+  socket.destroySoon = () => {
+    socket.end();
+    const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+    cut.unref();
+    socket.once("close", () => clearTimeout(cut));
+  };
+}
+
 /** Answers a request Node could not parse, on the raw socket (Node gives no response object). */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   // Node's own handler checks the same: nothing can be written once a response has begun on this socket.
@@ -42,11 +64,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const answer = PARSE_ERRORS[error.code ?? ""] ?? MALFORMED;
-  const body = JSON.stringify(errorEnvelope(answer.code, answer.message, [], newTraceId()));
-  socket.end(
+  const body = envelopeText(answer.code, answer.message);
+  socket.write(
     `HTTP/1.1 ${answer.status} ${answer.reason}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  (socket as Socket).destroySoon();
 }
 
 /** The answer to a request the adapter could not build (its Host or request target). */
@@ -71,7 +94,25 @@ export function serveGateway(
     hostname: options.hostname,
     errorHandler: (error) => unusableRequest(error, options.log),
   });
-  const server = createServer(listener);
+  const server = createServer(
+    // Answered below, with the envelope, instead of by Node with a bare 400.
+    { requireHostHeader: false },
+    (incoming: IncomingMessage, outgoing: ServerResponse) => {
+      if (incoming.httpVersion === "1.1" && incoming.headers.host === undefined) {
+        const body = envelopeText("MalformedRequest", "An HTTP/1.1 request needs a Host header.");
+        outgoing
+          .writeHead(400, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            connection: "close",
+          })
+          .end(body);
+        return;
+      }
+      void listener(incoming, outgoing);
+    },
+  );
+  server.on("connection", lingerOnClose);
   server.on("clientError", answerClientError);
   server.listen(options.port, options.hostname, () => listening?.(server.address() as AddressInfo));
   return server;
