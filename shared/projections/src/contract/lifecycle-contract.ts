@@ -274,7 +274,7 @@ export function describeLifecycleContract(makeStore: MakeProjectionStore): void 
       });
     });
 
-    it("takes a cleanup request without changing any projection", async () => {
+    it("takes a cleanup request without changing any run's projections, only recording the cleanup", async () => {
       const store = await makeStore();
       const request = testEvent("cleanup.requested", EXAMPLE_DATA["cleanup.requested"], {
         id: "cleanup-1",
@@ -283,6 +283,9 @@ export function describeLifecycleContract(makeStore: MakeProjectionStore): void 
       expect(await store.apply(request)).toEqual({ applied: true });
       expect(await store.apply(request)).toEqual({ applied: false });
       expect((await store.listExecutions()).items).toEqual([]);
+      expect(await store.getCleanup(EXAMPLE_DATA["cleanup.requested"].cleanupId)).toMatchObject({
+        status: "requested",
+      });
     });
 
     it("refuses an invalid event and writes nothing", async () => {
