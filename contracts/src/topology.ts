@@ -15,6 +15,16 @@ import { parseIsoDuration } from "./time.ts";
 // that consume them (DESIGN.md). The embedded broker's Config.json and the Bicep templates are generated
 // from this (contracts/scripts/generate-topology.ts), so names are never typed twice.
 
+/**
+ * The shared access rule whose connection string agents get: Send on agent-telemetry and nothing else, so
+ * an agent's code can never read or forge the pipeline's events (deploy refuses to hand agents its own).
+ */
+export const AGENT_TELEMETRY_SEND_RULE = {
+  name: "agent-telemetry-send",
+  rights: ["Send"],
+  entity: AGENT_TELEMETRY_TOPIC,
+} as const;
+
 export interface SqlFilter {
   readonly sql: string;
 }

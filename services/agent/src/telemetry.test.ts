@@ -47,7 +47,8 @@ describe("agent telemetry", () => {
 
   it("publishes everything queued when it closes, in order, as valid agent events", async () => {
     const runId = "run-telemetry-order";
-    const telemetry = telemetryOn(bus.broker.connectionString, runId);
+    // The credential deploy hands agents: Send on agent-telemetry only, with EntityPath.
+    const telemetry = telemetryOn(bus.agentConnectionString, runId);
     telemetry.progress({ stage: "deploy", step: 1, stepsTotal: 1, message: "Create the group" });
     telemetry.resourceCreated(
       `${group}/providers/Microsoft.Network/networkSecurityGroups/nsg-1`,
@@ -70,9 +71,32 @@ describe("agent telemetry", () => {
     expect(new Set(events.map((e) => e.subject))).toEqual(new Set([`runs/${runId}/agents/a01`]));
   });
 
+  it("holds a credential that can send telemetry and nothing else: no other topic, no receiving", async () => {
+    // Without EntityPath the SDK lets the client try any entity; the broker refuses each, as Service Bus does.
+    const elsewhere = createBusClient(
+      { connectionString: bus.agentConnectionString.replace(/EntityPath=[^;]*;/, "") },
+      { retryOptions: { maxRetries: 0, timeoutInMs: 5_000 } },
+    );
+    try {
+      await expect(elsewhere.createSender("run-requested").sendMessages({ body: "forged" })).rejects.toThrow(
+        /InvalidAudience/,
+      );
+      await expect(
+        elsewhere
+          .createReceiver("agent-telemetry", "projector")
+          .receiveMessages(1, { maxWaitTimeInMs: 2000 }),
+      ).rejects.toThrow(/'Listen' claim\(s\) are required/);
+      await expect(elsewhere.createReceiver("agent-telemetry", "projector").peekMessages(1)).rejects.toThrow(
+        /'Listen' claim\(s\) are required|unauthorized/i,
+      );
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it("never lets the secret or a credential-looking text out, and keeps lines within the schema", async () => {
     const runId = "run-telemetry-clean";
-    const telemetry = telemetryOn(bus.broker.connectionString, runId);
+    const telemetry = telemetryOn(bus.agentConnectionString, runId);
     telemetry.log("warn", `token request with ${SECRET} failed`, {
       detail: `secret=${SECRET}\nsecond line`,
       "bad key!": "x",

@@ -12,9 +12,9 @@ export interface AgentSettings {
   armEndpoint?: string;
   authorityHost?: string;
   /**
-   * How the agent reaches the bus to send its telemetry: HAYMAKER_SERVICEBUS_CONNECTION_STRING or
-   * HAYMAKER_SERVICEBUS_NAMESPACE. Locally that is deploy's own connection; in Azure the agent should get a
-   * narrower one of its own (send on agent-telemetry only), which the Container Apps runtime will provide.
+   * How the agent reaches the bus to send its telemetry: HAYMAKER_SERVICEBUS_CONNECTION_STRING (a Send-only
+   * rule of agent-telemetry, never deploy's own connection) or HAYMAKER_SERVICEBUS_NAMESPACE (signed in to
+   * with the agent's own identity). See agent-bus.ts.
    */
   bus: { HAYMAKER_SERVICEBUS_CONNECTION_STRING: string } | { HAYMAKER_SERVICEBUS_NAMESPACE: string };
   logLevel: string;

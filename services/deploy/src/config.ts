@@ -7,6 +7,7 @@ import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "
 import { isoDuration } from "@haymaker/contracts";
 import { type AgentRuntime, processRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
+import { agentBusFromEnv } from "./agent-bus.ts";
 import type { AgentSettings } from "./agent-environment.ts";
 
 const SERVICE = "deploy";
@@ -37,10 +38,14 @@ export interface DeployConfig {
 }
 
 export function deployConfig(env: Record<string, string | undefined> = process.env): DeployConfig {
-  const { parsed, runtime, bus } = readConfigParts(SERVICE, {
+  const ownBus = () => busConnectionFromEnv(env, SERVICE);
+  const { parsed, runtime, bus, agentBus } = readConfigParts(SERVICE, {
     parsed: () => parseEnv(SERVICE, DeployEnv, env),
     runtime: () => processRuntimeFromEnv(env, SERVICE),
-    bus: () => busConnectionFromEnv(env, SERVICE),
+    bus: ownBus,
+    // HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING, checked against deploy's own (see agent-bus.ts); a bad
+    // own connection is reported once, by both parts.
+    agentBus: () => agentBusFromEnv(SERVICE, env, ownBus()),
   });
   return {
     dataDirectory: resolve(parsed.HAYMAKER_DATA_DIR),
@@ -52,12 +57,7 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
       scenariosDirectory: resolve(parsed.HAYMAKER_SCENARIOS_DIR),
       armEndpoint: parsed.HAYMAKER_ARM_ENDPOINT,
       authorityHost: parsed.HAYMAKER_AUTHORITY_HOST,
-      // Locally the agent shares deploy's connection. In Azure it should get its own, allowed to send on
-      // agent-telemetry only; a namespace here means Azure credentials, which the agent must bring itself.
-      bus:
-        "connectionString" in bus
-          ? { HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.connectionString }
-          : { HAYMAKER_SERVICEBUS_NAMESPACE: bus.fullyQualifiedNamespace },
+      bus: agentBus,
       logLevel: parsed.HAYMAKER_LOG_LEVEL,
       cleanupReserve: parsed.HAYMAKER_CLEANUP_RESERVE,
     },

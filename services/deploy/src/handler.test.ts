@@ -204,21 +204,26 @@ describe("agent runtime names", () => {
 });
 
 describe("deploy's settings", () => {
-  const bus = { HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS };
+  const AGENT_BUS =
+    "Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=agent-telemetry-send;SharedAccessKey=a;EntityPath=agent-telemetry;";
+  const bus = {
+    HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS,
+    HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: AGENT_BUS,
+  };
   let dataDirectory: string;
   beforeEach(async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), "haymaker-deploy-config-"));
   });
   afterEach(() => rm(dataDirectory, { recursive: true, force: true }));
 
-  it("defaults to the reference agent, and passes its own bus connection and log level on to agents", async () => {
+  it("defaults to the reference agent, and passes the agents' own bus connection and its log level on to them", async () => {
     const config = deployConfig({ ...bus, HAYMAKER_DATA_DIR: dataDirectory, HAYMAKER_LOG_LEVEL: "warn" });
     expect(config).toMatchObject({
       dataDirectory,
       concurrency: 4,
       agent: {
         scenariosDirectory: resolve("scenarios"),
-        bus: { HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS },
+        bus: { HAYMAKER_SERVICEBUS_CONNECTION_STRING: AGENT_BUS },
         logLevel: "warn",
       },
     });
@@ -234,6 +239,32 @@ describe("deploy's settings", () => {
       HAYMAKER_AGENT_COMMAND: join(dataDirectory, "no-such-agent"),
     });
     await expect(config.runtime.check()).rejects.toThrow(/no-such-agent does not exist/);
+  });
+
+  it("refuses to start without a send-only agent-telemetry credential when it has a connection string, never handing agents its own", () => {
+    const settings = (env: Record<string, string>) => () =>
+      deployConfig({ HAYMAKER_DATA_DIR: dataDirectory, HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS, ...env });
+    expect(settings({})).toThrow(
+      /HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING is required with HAYMAKER_SERVICEBUS_CONNECTION_STRING/,
+    );
+    expect(settings({ HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: BUS })).toThrow(
+      /HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: must be a rule of the agent-telemetry topic/,
+    );
+    expect(
+      settings({ HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: `${BUS}EntityPath=agent-telemetry;` }),
+    ).toThrow(/HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: holds deploy's own key/);
+    expect(settings({ HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: "SharedAccessKey=secret-value" })).toThrow(
+      /must start with Endpoint=sb:\/\//,
+    );
+    expect(
+      settings({ HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: "SharedAccessKey=secret-value" }),
+    ).not.toThrow(/secret-value/);
+    // With a namespace (managed identity in Azure) the agent gets the namespace and signs in as itself.
+    const azure = deployConfig({
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_SERVICEBUS_NAMESPACE: "ns.servicebus.windows.net",
+    });
+    expect(azure.agent.bus).toEqual({ HAYMAKER_SERVICEBUS_NAMESPACE: "ns.servicebus.windows.net" });
   });
 
   it("names every bad variable at once", () => {

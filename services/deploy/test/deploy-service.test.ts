@@ -51,6 +51,7 @@ describe("the deploy service", () => {
     const secretRef = await new FileSecretStore(dataDirectory).put(resourceGroup, SECRET);
     const service = spawnService(BIN, [], {
       HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: bus.agentConnectionString,
       HAYMAKER_DATA_DIR: dataDirectory,
       HAYMAKER_AGENT_COMMAND: process.execPath,
       // The agent stays up until it is stopped, so the second delivery finds it running.
@@ -100,8 +101,10 @@ describe("the deploy service", () => {
       expect(record?.env).toMatchObject({
         HAYMAKER_RESOURCE_GROUP: resourceGroup,
         AZURE_CLIENT_ID: base.identity.appId,
-        HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+        // The agents' send-only credential, never deploy's own connection.
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.agentConnectionString,
       });
+      expect(JSON.stringify(record?.env)).not.toContain(bus.broker.connectionString);
       expect((await runtime.status(`local:${resourceGroup}`)).state).toBe("running");
       expect(JSON.stringify(deployed)).not.toContain(SECRET);
       expect(readFileSync(runtime.logFile(`local:${resourceGroup}`), "utf8")).not.toContain(SECRET);
@@ -118,6 +121,7 @@ describe("the deploy service", () => {
   it("refuses to start when the agent program is missing, rather than fail every agent", async () => {
     const service = spawnService(BIN, [], {
       HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: bus.agentConnectionString,
       HAYMAKER_DATA_DIR: dataDirectory,
       HAYMAKER_AGENT_COMMAND: join(dataDirectory, "no-such-agent"),
     });

@@ -4,9 +4,9 @@
 // their own processes, as each is its own container in Azure. Agents run as supervised child processes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseConfig, startBroker } from "@haymaker/broker";
+import { ensureRulesFile, parseConfig, ROOT_RULE_NAME, rulesFileIn, startBroker } from "@haymaker/broker";
 import { configOrExit } from "@haymaker/config";
-import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
+import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { startSandboxCloud } from "@haymaker/sandbox-cloud";
 import { ensureAdminKey } from "./admin-key.ts";
@@ -28,11 +28,19 @@ export async function main(): Promise<void> {
   const configFile = join(dataDirectory, "servicebus-config.json");
   writeFileSync(configFile, configText);
 
+  // The services' root key, and the send-only key deploy hands to agents (their telemetry topic, nothing
+  // else), both generated once and kept 0600 in the broker's data directory.
+  const brokerDirectory = join(dataDirectory, "broker");
+  const rules = ensureRulesFile(rulesFileIn(brokerDirectory), [
+    { name: ROOT_RULE_NAME, rights: ["Manage", "Send", "Listen"] },
+    AGENT_TELEMETRY_SEND_RULE,
+  ]);
   const broker = await listenOrExit("bus", "HAYMAKER_BROKER_PORT", config.HAYMAKER_BROKER_PORT, () =>
     startBroker({
       topology: parseConfig(configText, configFile),
       port: config.HAYMAKER_BROKER_PORT,
-      dataDirectory: join(dataDirectory, "broker"),
+      dataDirectory: brokerDirectory,
+      rules,
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     }),
   );
@@ -70,6 +78,11 @@ export async function main(): Promise<void> {
         NODE_COMPILE_CACHE: join(dataDirectory, "compile-cache"),
       },
       credentials: {
+        agentBus: {
+          HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: broker.connectionStringFor(
+            AGENT_TELEMETRY_SEND_RULE.name,
+          ),
+        },
         orchestrator: {
           HAYMAKER_CLIENT_ID: orchestrator.clientId,
           HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,

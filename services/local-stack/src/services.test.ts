@@ -21,6 +21,7 @@ function run(fixture: Record<string, string>, policy = FAST, specs?: ServiceSpec
       shared: { FIXTURE_LOG: log, ...fixture },
       credentials: {
         orchestrator: { HAYMAKER_CLIENT_ID: "orchestrator-id", HAYMAKER_CLIENT_SECRET: ORCHESTRATOR_SECRET },
+        agentBus: { HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: "agent-bus-connection" },
       },
     },
     (line) => lines.push(line),

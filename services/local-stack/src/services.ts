@@ -11,8 +11,11 @@ import { isSensitiveField } from "@haymaker/contracts";
 
 const require = createRequire(import.meta.url);
 
-/** Credentials the stack hands only to the services that declare them. */
-export type Credential = "orchestrator";
+/**
+ * Credentials the stack hands only to the services that declare them. agentBus is the send-only bus
+ * connection deploy passes on to the agents it starts (never its own).
+ */
+export type Credential = "orchestrator" | "agentBus";
 
 export interface ServiceSpec {
   name: string;
@@ -37,7 +40,7 @@ export const LOCAL_SERVICES: readonly ServiceSpec[] = [
   workspaceService("validate", ["orchestrator"]),
   workspaceService("select"),
   workspaceService("provision", ["orchestrator"]),
-  workspaceService("deploy"),
+  workspaceService("deploy", ["agentBus"]),
   workspaceService("monitor"),
   workspaceService("verify-cleanup", ["orchestrator"]),
   workspaceService("force-cleanup", ["orchestrator"]),

@@ -1,4 +1,10 @@
-export { type AccessRight, type AuthorizationRule, ROOT_RULE_NAME, RuleError } from "./auth/rules.ts";
+export {
+  type AccessRight,
+  type AuthorizationRule,
+  generateKey,
+  ROOT_RULE_NAME,
+  RuleError,
+} from "./auth/rules.ts";
 export { ensureRulesFile, type RuleSpec, readRulesFile, rulesFileIn } from "./auth/rules-file.ts";
 export { createSharedAccessSignature } from "./auth/shared-access-signature.ts";
 export {

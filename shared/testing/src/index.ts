@@ -2,26 +2,36 @@
 // started the way `make run` starts it — as its own process, output captured.
 import { type ChildProcess, spawn } from "node:child_process";
 import { ServiceBusClient } from "@azure/service-bus";
-import { parseConfig, type RunningBroker, startBroker } from "@haymaker/broker";
-import { buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
+import { generateKey, parseConfig, ROOT_RULE_NAME, type RunningBroker, startBroker } from "@haymaker/broker";
+import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 
 export interface HayMakerBus {
   broker: RunningBroker;
-  /** An SDK client on the broker, closed by stop(). */
+  /** An SDK client on the broker (its root rule), closed by stop(). */
   client: ServiceBusClient;
+  /** The Send-only agent-telemetry connection string the local stack gives deploy for its agents. */
+  agentConnectionString: string;
   stop(): Promise<void>;
 }
 
-/** An in-memory broker on a free loopback port with every HayMaker topic and subscription. */
+/**
+ * An in-memory broker on a free loopback port with every HayMaker topic and subscription, and the local
+ * stack's rules: the root one and agent-telemetry's Send-only one, under fresh keys.
+ */
 export async function startHayMakerBus(): Promise<HayMakerBus> {
   const broker = await startBroker({
     topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))),
     port: 0,
+    rules: [
+      { name: ROOT_RULE_NAME, key: generateKey(), rights: ["Manage"] },
+      { ...AGENT_TELEMETRY_SEND_RULE, rights: [...AGENT_TELEMETRY_SEND_RULE.rights], key: generateKey() },
+    ],
   });
   const client = new ServiceBusClient(broker.connectionString);
   return {
     broker,
     client,
+    agentConnectionString: broker.connectionStringFor(AGENT_TELEMETRY_SEND_RULE.name),
     async stop() {
       await client.close();
       await broker.close();
