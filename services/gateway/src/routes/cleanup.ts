@@ -4,7 +4,6 @@
 // everything still tagged as HayMaker's for that run or scenario (the cloud, not this answer, is the truth
 // of what is there), then reports back with cleanup.completed. The 202's Location, /api/cleanups/{id},
 // follows it to the end; it answers at once, since the request is recorded as it is published.
-import { randomBytes } from "node:crypto";
 import { newEvent } from "@haymaker/cloudevents";
 import {
   type CleanupAgent,
@@ -22,7 +21,7 @@ import { apiError, jsonBody } from "../errors.ts";
 import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
-import { SOURCE } from "./execute.ts";
+import { newRunId, SOURCE } from "./execute.ts";
 
 export const CleanupRequestSchema = v.pipe(
   v.strictObject({
@@ -165,10 +164,9 @@ function identityOf(record: IdentityRecord | undefined): CleanupAgent["identity"
   return { displayName, appId, objectId, servicePrincipalId, tenantId };
 }
 
-/** cleanup-YYYYMMDD-HHMMSS-xxxx: sortable by time, unique even for requests in the same second. */
+/** cleanup-YYYYMMDD-HHMMSS-xxxx: named as runs are, sortable by time and unique within a second. */
 export function newCleanupId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `cleanup-${stamp}-${randomBytes(2).toString("hex")}`;
+  return newRunId(now).replace(/^run-/, "cleanup-");
 }
 
 export function registerCleanup(app: Hono, deps: RouteDeps): void {
