@@ -67,6 +67,9 @@ export function followAsSse(
   start: { after: number; first?: StreamItem[] },
 ): Response {
   const settings = deps.streams;
+  // HEAD gets the stream's head and nothing else: its body would never be read, so a loop started for it
+  // would wait on a full buffer for ever, holding its slot.
+  if (c.req.method === "HEAD") return c.body(null, 200, { "content-type": "text/event-stream" });
   const slot = deps.streamSlots.take(callerKey(c));
   if ("refused" in slot) {
     c.header("Retry-After", String(STREAM_RETRY_AFTER_SECONDS));

@@ -201,7 +201,20 @@ describe("the stream caps", () => {
     expect((await gone.nextEvent())?.event).toBe("run.requested");
     expect((await open()).status).toBe(429);
     await gone.cancel();
-    await expect.poll(async () => (await open()).status, { timeout: 2000 }).not.toBe(429);
+    /** Opens a stream and closes it again at once: whether a slot was free. */
+    const openAndClose = async () => {
+      const response = await open();
+      if (response.status === 200) await sseReader(response).cancel();
+      return response.status;
+    };
+    await expect.poll(openAndClose, { timeout: 2000 }).toBe(200);
+
+    // HEAD answers the stream's head alone: it holds no slot.
+    const head = () => g.request("HEAD", `/api/executions/${RUN}/events`);
+    await expect.poll(async () => (await head()).status, { timeout: 2000 }).toBe(200);
+    expect((await head()).headers.get("content-type")).toMatch(/^text\/event-stream/);
+    await expect.poll(openAndClose, { timeout: 2000 }).toBe(200);
+    await expect.poll(openAndClose, { timeout: 2000 }).toBe(200);
 
     // A run that is over: its stream ends by itself, and frees its slot.
     const g2 = await testGateway({ streams: { perCaller: 1, total: 10 } });
