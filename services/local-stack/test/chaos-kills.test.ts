@@ -4,7 +4,8 @@
 // force-cleanup, as in Azure), the stack restarts the service, and the handlers' idempotency must do the
 // rest: the run completes, every agent got exactly one Entra application, and nothing is left — checked
 // only once the bus has nothing left to deliver, so a late redelivery cannot slip past the assertions.
-// The kills follow a seed, printed on every run; HAYMAKER_CHAOS_SEED=<n> replays its choices.
+// The kills follow a seed, printed on every run; HAYMAKER_CHAOS_SEED=<n> repeats its random choices (which
+// service, how long between kills; the timing of the work they land in still varies).
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -47,7 +48,14 @@ const KILL_EVERY_MS = { min: 1_500, max: 3_500 };
 const REPORT_TIMEOUT_MS = 9 * 60_000;
 const IDLE_TIMEOUT_MS = 7 * 60_000;
 
-const seed = Number(process.env.HAYMAKER_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = chaosSeed(process.env.HAYMAKER_CHAOS_SEED);
+
+function chaosSeed(text: string | undefined): number {
+  if (text === undefined) return Math.floor(Math.random() * 2 ** 31);
+  if (!/^\d+$/.test(text))
+    throw new Error(`HAYMAKER_CHAOS_SEED must be a whole number (the seed a run printed), got "${text}"`);
+  return Number(text);
+}
 
 /** Uniform numbers in [0, 1) from the seed, the n-th from SHA-256 of "<seed>:<n>": replayable. */
 function randomFrom(start: number): () => number {
