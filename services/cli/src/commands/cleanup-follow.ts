@@ -1,8 +1,8 @@
 // Following an operator's cleanup at /api/cleanups/{id} until force-cleanup reports back, and showing what
 // it deleted and what it could not (and why).
-import { CliError, EXIT } from "../cli-error.ts";
 import type { CommandContext } from "../command.ts";
 import { print, type Terminal } from "../output.ts";
+import { unlessNotFound } from "../unless-not-found.ts";
 
 const POLL_MS = 1000;
 
@@ -46,22 +46,10 @@ export async function followCleanup(
     `${cleanupId} requested; waiting for force-cleanup to report back (Ctrl+C stops waiting, not the cleanup)`,
   );
   for (;;) {
-    const current = await readCleanup(client(), cleanupId);
+    // Undefined only if the gateway could not record the request: the projector records it from the bus.
+    const current = await unlessNotFound<CleanupRecord>(() => client().get(`/api/cleanups/${cleanupId}`));
     if (current?.status === "completed") return current;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-/** The cleanup, or undefined while the projections have not recorded it (only if the gateway could not). */
-async function readCleanup(
-  client: ReturnType<CommandContext["client"]>,
-  cleanupId: string,
-): Promise<CleanupRecord | undefined> {
-  try {
-    return (await client.get(`/api/cleanups/${cleanupId}`)) as CleanupRecord;
-  } catch (error) {
-    if (error instanceof CliError && error.exitCode === EXIT.notFound) return undefined;
-    throw error;
   }
 }
 

@@ -1,7 +1,8 @@
 // run: asks the gateway for a run, and with --wait follows it to its end.
-import { CliError, EXIT, usageError } from "../cli-error.ts";
+import { EXIT, usageError } from "../cli-error.ts";
 import { type Command, type CommandContext, listOption, stringOption } from "../command.ts";
 import { FIELD_COLUMNS, fieldRows, print } from "../output.ts";
+import { unlessNotFound } from "../unless-not-found.ts";
 import { type ExecutionWithAgents, printExecution } from "./executions.ts";
 
 const SIZES = ["small", "medium", "large"];
@@ -70,7 +71,8 @@ async function follow({ client, terminal }: CommandContext, runId: string): Prom
   const stages = new Map<string, string>();
   let status = "requested";
   for (;;) {
-    const current = await readExecution(client(), runId);
+    // A 404 for the first moments, while the projections have not heard of the run yet.
+    const current = await unlessNotFound<ExecutionWithAgents>(() => client().get(`/api/executions/${runId}`));
     if (current !== undefined) {
       if (current.execution.status !== status) {
         status = current.execution.status;
@@ -84,18 +86,5 @@ async function follow({ client, terminal }: CommandContext, runId: string): Prom
       if (FINAL_STATUSES.has(current.execution.status)) return current;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-/** The run, or undefined while the projections have not heard of it yet (a 404 for the first moments). */
-async function readExecution(
-  client: ReturnType<CommandContext["client"]>,
-  runId: string,
-): Promise<ExecutionWithAgents | undefined> {
-  try {
-    return (await client.get(`/api/executions/${runId}`)) as ExecutionWithAgents;
-  } catch (error) {
-    if (error instanceof CliError && error.exitCode === EXIT.notFound) return undefined;
-    throw error;
   }
 }
