@@ -22,6 +22,7 @@ import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
 import { newRunId, SOURCE } from "./execute.ts";
+import { publishAndRecord } from "./publish-and-record.ts";
 
 export const CleanupRequestSchema = v.pipe(
   v.strictObject({
@@ -205,13 +206,7 @@ export function registerCleanup(app: Hono, deps: RouteDeps): void {
       },
       ...(executionId === undefined ? { correlationid: cleanupId } : {}),
     });
-    await deps.publish(event);
-    try {
-      await deps.projections.apply(event);
-    } catch (error) {
-      // The request is on the bus and the projector will record it; only the head start is lost.
-      deps.reportError(error, c.req.path);
-    }
+    await publishAndRecord(deps, event, c.req.path);
     const self = `/api/cleanups/${cleanupId}`;
     const response: CleanupResponse = {
       dryRun,

@@ -20,6 +20,7 @@ import { apiError, jsonBody } from "../errors.ts";
 import type { RouteDeps } from "../gateway-deps.ts";
 import { ErrorEnvelopeSchema } from "../openapi/error-schema.ts";
 import { honoPath, type RouteSpec } from "../openapi/route-spec.ts";
+import { publishAndRecord } from "./publish-and-record.ts";
 
 export const SOURCE = "/haymaker/gateway";
 
@@ -102,13 +103,7 @@ export function registerExecute(app: Hono, deps: RouteDeps): void {
         ...selection,
       },
     });
-    await deps.publish(event);
-    try {
-      await deps.projections.apply(event);
-    } catch (error) {
-      // The run is on the bus and the projector will record it; only the head start is lost.
-      deps.reportError(error, c.req.path);
-    }
+    await publishAndRecord(deps, event, c.req.path);
     const response: ExecuteResponse = {
       executionId: runId,
       status: "requested",
