@@ -4,7 +4,8 @@
 // of its own (testing/fuzz-gateway-process.ts, with --expose-gc) so its memory is measured alone: the heap
 // left after a full collection, and the resident set, once after a warm-up and again after the 10,000.
 // No answer may be 5xx, every 4xx must carry the error envelope, every request must be answered, the
-// gateway must log no error, and its memory must come back to where it was.
+// gateway must log no error, every stream must have given its slot back, and its memory must come back to
+// where it was.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type HayMakerBus, startHayMakerBus } from "@haymaker/testing";
@@ -180,6 +181,19 @@ describe("the gateway under 10,000 hostile requests", () => {
     expect([...warmUp.failures, ...tally.failures].slice(0, 20)).toEqual([]);
     expect(after.errors.slice(0, 5)).toEqual([]);
     expect(after.connections).toBe(0);
+    // Every stream gave its slot back: each caller may still open one.
+    for (const key of Object.values(ids.keys)) {
+      const stream = await rawExchange(port, {
+        method: "GET",
+        target: `/api/executions/${ids.runId}/events`,
+        headers: [
+          ["Host", "127.0.0.1"],
+          ["Authorization", `Bearer ${key}`],
+          ["Connection", "close"],
+        ],
+      });
+      expect(stream.status).toBe(200);
+    }
     expect(after.heapUsed).toBeLessThanOrEqual(baseline.heapUsed + HEAP_SLACK_BYTES);
     expect(after.rss).toBeLessThanOrEqual(baseline.rss + RSS_SLACK_BYTES);
   }, 180_000);
