@@ -75,7 +75,7 @@ export function fileRefusal(file: string, stats: Stats, uid = process.getuid?.()
   const mode = stats.mode & 0o777;
   if ((mode & 0o077) !== 0) {
     return {
-      reason: `other users may read or change it (mode ${mode.toString(8).padStart(4, "0")})`,
+      reason: `other users may read or change it (mode ${octal(mode)})`,
       fix: `run: chmod 600 ${file}`,
     };
   }
@@ -105,7 +105,7 @@ export function directoryRefusal(
   const mode = stats.mode & 0o777;
   if ((mode & 0o022) !== 0) {
     return {
-      reason: `other users may change its directory ${directory} (mode ${mode.toString(8).padStart(4, "0")})`,
+      reason: `other users may change its directory ${directory} (mode ${octal(mode)})`,
       fix: `run: chmod 700 ${directory}`,
     };
   }
@@ -147,3 +147,6 @@ function syncDirectory(directory: string): void {
     closeSync(fd);
   }
 }
+
+/** 0644, as chmod and ls say it. */
+const octal = (mode: number) => mode.toString(8).padStart(4, "0");
