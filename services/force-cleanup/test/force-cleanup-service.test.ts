@@ -42,6 +42,16 @@ describe("the force-cleanup service", () => {
     await sandbox.close();
   });
 
+  /** force-cleanup as its own process, on the test bus and sandbox, keeping secrets under `dataDirectory`. */
+  function startForceCleanup(dataDirectory: string) {
+    return spawnService(BIN, [], {
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_LOG_LEVEL: "info",
+      ...cloudEnv,
+    });
+  }
+
   /** A resource created the way an agent creates one: a PUT on ARM, tagged. */
   async function putResource(id: string, tags: Record<string, string>) {
     const credential = new SandboxCredential({
@@ -89,12 +99,7 @@ describe("the force-cleanup service", () => {
     });
     const runtimeRef = await agents.start({ name: "hm-force-service-a01", env: {} });
 
-    const service = spawnService(BIN, [], {
-      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
-      HAYMAKER_DATA_DIR: dataDirectory,
-      HAYMAKER_LOG_LEVEL: "info",
-      ...cloudEnv,
-    });
+    const service = startForceCleanup(dataDirectory);
     try {
       const publisher = new EventPublisher(client);
       await publisher.publish(
@@ -150,12 +155,7 @@ describe("the force-cleanup service", () => {
     const run = "run-force-operator";
     const { identity, secret } = await cloud.createIdentity(`haymaker-${run}-a01`, {});
     const secretRef = await secrets.put(`${run}-a01`, secret);
-    const service = spawnService(BIN, [], {
-      HAYMAKER_SERVICEBUS_CONNECTION_STRING: bus.broker.connectionString,
-      HAYMAKER_DATA_DIR: dataDirectory,
-      HAYMAKER_LOG_LEVEL: "info",
-      ...cloudEnv,
-    });
+    const service = startForceCleanup(dataDirectory);
     try {
       const publisher = new EventPublisher(client);
       const cleanupId = "cleanup-20261124-150000-5e7a";
