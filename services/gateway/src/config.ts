@@ -3,6 +3,7 @@ import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts, scheduleFromEnv } from "@haymaker/config";
 import * as v from "valibot";
 import { type EntraSettings, entraSettingsFromEnv } from "./auth/entra-config.ts";
+import { DEFAULT_WRITE_LIMIT_PER_MINUTE } from "./auth/rate-limit.ts";
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from "./streams/stream-slots.ts";
 
 const SERVICE = "gateway";
@@ -26,7 +27,7 @@ const GatewayEnv = v.object({
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
   HAYMAKER_EXECUTE_LIMIT: v.optional(wholeNumber("executes a minute"), "10"),
   /** Every other write (cancel, cleanup, keys, dead letters), per caller and minute. */
-  HAYMAKER_WRITE_LIMIT: v.optional(wholeNumber("writes a minute"), "60"),
+  HAYMAKER_WRITE_LIMIT: v.optional(wholeNumber("writes a minute"), String(DEFAULT_WRITE_LIMIT_PER_MINUTE)),
   /** Server-Sent Event streams open at once: per caller, and in all (per replica). */
   HAYMAKER_STREAMS_PER_CALLER: v.optional(wholeNumber("streams"), String(DEFAULT_STREAM_LIMITS.perCaller)),
   HAYMAKER_STREAMS_TOTAL: v.optional(wholeNumber("streams"), String(DEFAULT_STREAM_LIMITS.total)),

@@ -3,7 +3,12 @@
 // at once.
 import { describe, expect, it, vi } from "vitest";
 import { MAX_JSON_DEPTH } from "./errors.ts";
-import { bodyLimitOf, DEFAULT_MAX_BODY_BYTES, rateLimitOf } from "./openapi/route-spec.ts";
+import {
+  bodyLimitOf,
+  DEFAULT_MAX_BODY_BYTES,
+  EMPTY_POST_MAX_BYTES,
+  rateLimitOf,
+} from "./openapi/route-spec.ts";
 import { HEALTH_FOR_MS } from "./routes/health.ts";
 import { ROUTE_SPECS } from "./routes/route-table.ts";
 import { errorOf, testGateway } from "./testing/test-gateway.ts";
@@ -58,6 +63,15 @@ describe("body limits", () => {
       "DELETE /api/keys/:id takes no request body; send none.",
     );
     expect((await g.request("DELETE", "/api/keys/no-such-key", { role: "admin" })).status).toBe(404);
+    // A POST that takes no body still takes the empty object clients send with every POST, and no more.
+    expect((await g.request("POST", "/api/replays/rpl-1/abort", { role: "operator", body: {} })).status).toBe(
+      503,
+    );
+    const padded = await g.request("POST", "/api/replays/rpl-1/abort", {
+      role: "operator",
+      body: { a: "x".repeat(EMPTY_POST_MAX_BYTES) },
+    });
+    expect((await errorOf(padded, 413)).message).toContain(`at most ${EMPTY_POST_MAX_BYTES} bytes`);
   });
 
   it("refuses JSON nested deeper than any route needs with 400, before parsing it", async () => {
@@ -87,7 +101,7 @@ describe("body limits", () => {
     for (const spec of ROUTE_SPECS) {
       const operation = document.paths[spec.path]?.[spec.method];
       expect(operation?.["x-maxBodyBytes"], spec.operationId).toBe(bodyLimitOf(spec));
-      expect(bodyLimitOf(spec) > 0, spec.operationId).toBe(spec.body !== undefined);
+      expect(bodyLimitOf(spec) > EMPTY_POST_MAX_BYTES, spec.operationId).toBe(spec.body !== undefined);
       if (spec.method !== "get") expect(operation?.responses, spec.operationId).toHaveProperty("413");
     }
   });

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { every } from "hono/combine";
 import { requireRole } from "./auth/authenticate.ts";
-import { RateLimiter, rateLimit } from "./auth/rate-limit.ts";
+import { DEFAULT_WRITE_LIMIT_PER_MINUTE, RateLimiter, rateLimit } from "./auth/rate-limit.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps } from "./gateway-deps.ts";
 import {
@@ -17,10 +17,8 @@ import {
   rateLimitOf,
 } from "./openapi/route-spec.ts";
 
-const DEFAULT_WRITE_LIMIT_PER_MINUTE = 60;
-
 /** One budget per rate-limit class, each counting every caller apart. */
-export function rateLimiters(deps: GatewayDeps): Record<RateLimitClass, RateLimiter> {
+function rateLimiters(deps: GatewayDeps): Record<RateLimitClass, RateLimiter> {
   return {
     execute: new RateLimiter(deps.executeLimitPerMinute),
     write: new RateLimiter(deps.writeLimitPerMinute ?? DEFAULT_WRITE_LIMIT_PER_MINUTE),

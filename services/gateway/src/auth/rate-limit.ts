@@ -11,6 +11,8 @@ import { apiError } from "../errors.ts";
 import { callerKey } from "./authenticate.ts";
 
 const WINDOW_MS = 60_000;
+/** Writes other than executes a caller may make a minute unless HAYMAKER_WRITE_LIMIT says otherwise. */
+export const DEFAULT_WRITE_LIMIT_PER_MINUTE = 60;
 /** Far above the callers one gateway sees in a minute; a dropped window only means a fresh budget. */
 const DEFAULT_MAX_CALLERS = 10_000;
 

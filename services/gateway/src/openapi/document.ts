@@ -88,7 +88,7 @@ function operation(route: RouteSpec): Json {
     responses["413"] = errorResponse(
       maxBodyBytes === 0
         ? "A request body was sent; this route takes none."
-        : `The request body is larger than ${maxBodyBytes} bytes (x-maxBodyBytes).`,
+        : `The request body is larger than this route takes (x-maxBodyBytes, ${maxBodyBytes} bytes).`,
     );
   }
   const budget = rateLimitOf(route);

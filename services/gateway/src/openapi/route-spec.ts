@@ -49,9 +49,17 @@ export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
 /** What a route with a body takes unless its spec says otherwise: far above any request it needs. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-/** The largest body the route takes: its own limit, the default when it has a body, else none at all. */
+/** What a POST that takes no body may still carry: an empty JSON object, as clients send on any POST. */
+export const EMPTY_POST_MAX_BYTES = 16;
+
+/**
+ * The largest body the route takes: its own limit; the default when it has a body; else none at all, or an
+ * empty object's worth on a POST.
+ */
 export function bodyLimitOf(spec: RouteSpec): number {
-  return spec.maxBodyBytes ?? (spec.body === undefined ? 0 : DEFAULT_MAX_BODY_BYTES);
+  if (spec.maxBodyBytes !== undefined) return spec.maxBodyBytes;
+  if (spec.body !== undefined) return DEFAULT_MAX_BODY_BYTES;
+  return spec.method === "post" ? EMPTY_POST_MAX_BYTES : 0;
 }
 
 /** The budget the route counts against: its own, "write" for any route that is not a read, else none. */
