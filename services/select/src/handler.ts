@@ -5,7 +5,13 @@
 import { createHash } from "node:crypto";
 import { DEAD_LETTER_REASONS, UnprocessableEventError } from "@haymaker/bus";
 import { deterministicEventId, newEvent } from "@haymaker/cloudevents";
-import { AGENTS_PER_SIZE, type EventOf, parseIsoDuration } from "@haymaker/contracts";
+import {
+  AGENTS_PER_SIZE,
+  type EventOf,
+  parseIsoDuration,
+  seededRandom,
+  shuffledWith,
+} from "@haymaker/contracts";
 
 export const SOURCE = "/haymaker/select";
 
@@ -56,23 +62,7 @@ export function selectAgents(
 
 /** `count` distinct items (all of them when there are fewer), shuffled by a PRNG seeded from `seed`. */
 function pickAtRandom(items: string[], count: number, seed: string): string[] {
-  const random = seededRandom(seed);
-  const pool = [...items];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [pool[i], pool[j]] = [pool[j] as string, pool[i] as string];
-  }
-  return pool.slice(0, Math.min(count, pool.length));
-}
-
-/** mulberry32 over the first four bytes of SHA-256(seed): small, fast and good enough to shuffle a catalogue. */
-function seededRandom(seed: string): () => number {
-  let state = createHash("sha256").update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The first four bytes of SHA-256(seed): every run id gives its own, reproducible order.
+  const random = seededRandom(createHash("sha256").update(seed).digest().readUInt32LE(0));
+  return shuffledWith(items, random).slice(0, Math.min(count, items.length));
 }

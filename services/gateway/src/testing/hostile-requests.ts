@@ -2,6 +2,7 @@
 // generator so a failing run can be replayed: bad JSON, bodies of the wrong types, over the limit, nested
 // deep or chunked, path and query tricks, header tricks, other methods, broken HTTP framing — each with no
 // credential, a bogus one or one of each role's keys.
+import { seededRandom } from "@haymaker/contracts";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { Role } from "../auth/api-key-store.ts";
 import { bodyLimitOf, type RouteSpec } from "../openapi/route-spec.ts";
@@ -19,18 +20,6 @@ export interface KnownIds {
   agentId: string;
   armId: string;
   scenarioId: string;
-}
-
-/** mulberry32: small, fast, and the same numbers for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;

@@ -1,5 +1,5 @@
 // Helpers for the contract suite (no vitest import: plain functions over the port).
-import type { HayMakerEvent } from "@haymaker/contracts";
+import { type HayMakerEvent, seededRandom, shuffledWith } from "@haymaker/contracts";
 import type { ProjectionStore } from "../projection-store.ts";
 import type { Page } from "../queries.ts";
 
@@ -48,20 +48,7 @@ export async function snapshotOf(store: ProjectionStore, runId: string) {
   return { run, resources: resources.items, identities: identities.items, logs };
 }
 
-/** A deterministic shuffle (mulberry32 seeded by `seed`), so a failing order can be replayed. */
+/** A deterministic shuffle seeded by `seed`, so a failing order can be replayed. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
+  return shuffledWith(items, seededRandom(seed));
 }
