@@ -163,6 +163,17 @@ describe("deploy", () => {
     expect(concurrent.data).toEqual(first.data);
   });
 
+  it("answers a repeat that comes after cleanup deleted the secret with the same event, not a dead letter", async () => {
+    const event = provisioned();
+    const first = await deployAgent(event, ports);
+    await ended(first.data.runtimeRef);
+    await ports.secrets.delete(event.data.secretRef);
+    const again = await deployAgent(event, ports);
+    expect(again.id).toBe(first.id);
+    expect(again.data).toEqual(first.data);
+    expect(agentRecords(records, RUN, "a01")).toHaveLength(1);
+  });
+
   it("gives every agent its own runtime name and event id", async () => {
     const a01 = await deployAgent(provisioned(), ports);
     const a02 = await deployAgent(provisioned({ agentId: "a02", index: 1 }), ports);

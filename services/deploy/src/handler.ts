@@ -36,11 +36,15 @@ export async function deployAgent(
   ports: DeployPorts,
 ): Promise<EventOf<"agent.deployed">> {
   const { data } = provisioned;
-  const secret = await readSecret(data.secretRef, ports.secrets);
-  const runtimeRef = await ports.runtime.start({
-    name: agentRuntimeName(data.runId, data.agentId),
-    env: agentEnvironment(data, secret, ports.agent),
-  });
+  const name = agentRuntimeName(data.runId, data.agentId);
+  // A repeat (this service died before completing the first delivery) finds the agent without its secret,
+  // which cleanup may have deleted by the time the delivery comes back.
+  const runtimeRef =
+    (await ports.runtime.find(name)) ??
+    (await ports.runtime.start({
+      name,
+      env: agentEnvironment(data, await readSecret(data.secretRef, ports.secrets), ports.agent),
+    }));
   // The runtime remembers when it first started the agent; a redelivery reports that, not "now".
   const { startedAt } = await ports.runtime.status(runtimeRef);
   const deployedAt = startedAt ?? (ports.now?.() ?? new Date()).toISOString();

@@ -19,6 +19,9 @@ class ScriptedRuntime implements AgentRuntime {
   async start(_spec: AgentSpec): Promise<string> {
     throw new Error("monitor never starts agents");
   }
+  async find(_name: string): Promise<string | undefined> {
+    throw new Error("monitor never looks agents up by name");
+  }
   async status(ref: string): Promise<AgentStatus> {
     const status = this.statuses.get(ref);
     if (status === undefined) throw new AgentNotFoundError(`no local agent ${ref}`);

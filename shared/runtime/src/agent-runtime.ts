@@ -23,6 +23,11 @@ export interface AgentStatus {
 export interface AgentRuntime {
   /** Starts the agent, or finds the one already started under the same name. Returns its reference. */
   start(spec: AgentSpec): Promise<string>;
+  /**
+   * The reference of the agent started under that name, if one was (whatever its state now), so a repeat
+   * can be answered without the agent's secret, which cleanup may have deleted since.
+   */
+  find(name: string): Promise<string | undefined>;
   status(ref: string): Promise<AgentStatus>;
   /** Proves agents can be started (the agent program exists, state can be written); throws saying why not. */
   check(): Promise<void>;

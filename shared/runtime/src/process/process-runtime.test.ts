@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -117,6 +117,25 @@ describe("the local agent runtime (supervised child processes)", () => {
     expect((readFileSync(runtime.logFile(first), "utf8").match(/scenario storage-keys/g) ?? []).length).toBe(
       1,
     );
+  });
+
+  it("runs an agent whose launch died half way when start is called again, and only then", async () => {
+    // What a deploy killed between claiming the name and handing over to the supervisor leaves behind.
+    const claim = (name: string, startedAt: Date) =>
+      writeFileSync(
+        join(directory, `${name}.json`),
+        JSON.stringify({ name, state: "starting", startedAt: startedAt.toISOString() }),
+      );
+    claim("hm-run1-a07", new Date(Date.now() - 2 * 60_000));
+    const ref = await runtime.start({ name: "hm-run1-a07", env: env("ok") });
+    expect(await until(ref, (s) => s.state !== "running")).toMatchObject({ state: "succeeded" });
+    // A launch just begun is someone else's, still under way: start leaves it alone.
+    claim("hm-run1-a08", new Date());
+    await runtime.start({ name: "hm-run1-a08", env: env("ok") });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(JSON.parse(readFileSync(join(directory, "hm-run1-a08.json"), "utf8"))).toMatchObject({
+      state: "starting",
+    });
   });
 
   it("stops an agent on request, giving it time to tear down", async () => {

@@ -1,7 +1,7 @@
 // The local agent runtime: each agent is a child process under a small supervisor, detached from the service
 // that started it, and known by a state file under the data directory.
 import { spawn } from "node:child_process";
-import { constants, linkSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { constants, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,9 @@ const SUPERVISOR = fileURLToPath(new URL("./supervisor.ts", import.meta.url));
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REF_PREFIX = "local:";
 const STARTING_WAIT_MS = 10_000;
+// A supervisor records itself within moments of its launch; one not recorded after a minute never will be.
+// (A deploy that died half way is redelivered only once its lock lapses, minutes later.)
+const ABANDONED_AFTER_MS = 60_000;
 
 export interface ProcessRuntimeOptions {
   /** Where state files and agent logs live. */
@@ -66,10 +69,13 @@ export class ProcessRuntime implements AgentRuntime {
     try {
       linkSync(temporary, file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") return ref;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (!abandonedLaunch(readRecord(file))) return ref;
+      // The service that claimed the name died before its supervisor took over, so nothing will ever run
+      // the agent: the redelivery that brought us here does.
+      renameSync(temporary, file);
     } finally {
-      unlinkSync(temporary);
+      rmSync(temporary, { force: true });
     }
     // The supervisor gets the bare minimum, never the starting service's environment (deploy's holds its bus
     // connection and, in some setups, HayMaker's own credentials): the agent could read it in
@@ -90,6 +96,13 @@ export class ProcessRuntime implements AgentRuntime {
     );
     supervisor.unref();
     return ref;
+  }
+
+  /** A launch that died half way does not count: start runs that agent again. */
+  async find(name: string): Promise<string | undefined> {
+    if (!NAME.test(name)) return undefined;
+    const record = readRecord(this.#file(name));
+    return record === undefined || abandonedLaunch(record) ? undefined : REF_PREFIX + name;
   }
 
   /** References of the agents still running (or starting), e.g. to stop them all before the machine goes down. */
@@ -159,6 +172,15 @@ function baseEnvironment(): Record<string, string> {
     // Agents start by the hundred; Node's compile cache, when the service has one, makes each start cheaper.
     ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
   };
+}
+
+/** A "starting" record no supervisor took over within ABANDONED_AFTER_MS: its launch died half way. */
+function abandonedLaunch(record: ProcessRecord | undefined): boolean {
+  return (
+    record?.state === "starting" &&
+    record.supervisorPid === undefined &&
+    Date.now() - Date.parse(record.startedAt) > ABANDONED_AFTER_MS
+  );
 }
 
 function statusOf(record: ProcessRecord): AgentStatus {
