@@ -70,7 +70,11 @@ describe("deploy", () => {
     await secrets.put(`haymaker-${RUN}-a02`, SECRET);
     ports = { secrets, runtime, agent: settings };
   });
-  afterEach(() => rm(dataDirectory, { recursive: true, force: true }));
+  afterEach(async () => {
+    // An agent's supervisor writes its record as the agent exits: let every agent end before the directory goes.
+    for (const ref of await runtime.running()) await ended(ref);
+    await rm(dataDirectory, { recursive: true, force: true });
+  });
 
   async function ended(ref: string): Promise<AgentStatus> {
     for (let i = 0; i < 200; i++) {
