@@ -148,7 +148,7 @@ export async function main(): Promise<void> {
       `            tenant ${sandbox.tenantId}, subscription ${sandbox.subscriptionId}`,
       `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")}`,
       `            scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)}`,
-      `  local     ${localFile} (endpoints and HayMaker's sandbox credentials)`,
+      `  local     ${localFile} (endpoints, the bus's connection string, HayMaker's sandbox credentials)`,
       "Stop with Ctrl+C.",
       "",
     ].join("\n"),

@@ -38,6 +38,20 @@ describe("log redaction", () => {
     expect(line.list[0].AccountKey).toBe("[redacted]");
   });
 
+  it("keeps flags and counts under credential names, which say something about a secret but hold none", () => {
+    const { logger, json } = capture();
+    logger.info({
+      secretDeleted: true,
+      secretsDeleted: 3,
+      secret: { deleted: false },
+      clientSecret: "opaque-7",
+    });
+    const [line] = json();
+    expect(line).toMatchObject({ secretDeleted: true, secretsDeleted: 3, clientSecret: "[redacted]" });
+    // An object under a credential name may hold one: it goes whole.
+    expect(line.secret).toBe("[redacted]");
+  });
+
   it("cuts secret-shaped text out of messages, format arguments, any field and child bindings", () => {
     const { logger, text, json } = capture();
     logger.warn({ detail: `bus said: ${CONNECTION}` }, "reconnecting with %s", `Bearer ${JWT}`);

@@ -29,10 +29,19 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1, seen));
     const copy: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(value)) {
-      copy[key] = isSensitiveField(key) && field !== undefined ? REDACTED : walk(field, depth + 1, seen);
+      copy[key] = isSensitiveField(key) && carriesText(field) ? REDACTED : walk(field, depth + 1, seen);
     }
     return copy;
   } finally {
     seen.delete(value);
   }
+}
+
+/**
+ * Whether a credential-named field's value could hold a credential. Every credential HayMaker handles is text
+ * (keys, secrets, tokens, connection strings), so a flag or a count under such a name (`secretDeleted: true`,
+ * `secretsDeleted: 3`) is a fact about one, kept for the operator who reads the log.
+ */
+function carriesText(value: unknown): boolean {
+  return value !== undefined && value !== null && typeof value !== "boolean" && typeof value !== "number";
 }
