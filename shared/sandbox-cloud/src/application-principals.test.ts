@@ -1,21 +1,17 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { armScope, type SandboxCloud, startSandboxCloud } from "./index.ts";
+import { armScope, type SandboxCloud } from "./index.ts";
 import { credential, failure, graphClient, resourcesClient } from "./test-support/clients.ts";
 import { provisionIdentity } from "./test-support/identities.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 let cloud: SandboxCloud;
 let graph: Client;
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud();
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
-  graph = graphClient(cloud, credential(cloud, "orchestrator", "orchestrator-secret"));
+  const started = await startWithOrchestrator();
+  cloud = started.cloud;
+  graph = graphClient(cloud, started.orchestrator);
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import {
   monitorClient,
   resourcesClient,
 } from "./test-support/clients.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 const fast = { updateIntervalInMs: 0 };
 const started: SandboxCloud[] = [];
@@ -17,14 +18,8 @@ afterEach(async () => {
 });
 
 async function sandbox(faults?: FaultOptions): Promise<SandboxCloud> {
-  const cloud = await startSandboxCloud(faults === undefined ? {} : { faults });
+  const { cloud } = await startWithOrchestrator(faults === undefined ? {} : { faults });
   started.push(cloud);
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
   return cloud;
 }
 

@@ -1,7 +1,8 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphScope, type SandboxCloud, startSandboxCloud } from "./index.ts";
+import { graphScope, type SandboxCloud } from "./index.ts";
 import { credential, failure, graphClient } from "./test-support/clients.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 let cloud: SandboxCloud;
 let graph: Client;
@@ -15,14 +16,9 @@ interface GraphApp {
 }
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud();
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
-  graph = graphClient(cloud, credential(cloud, "orchestrator", "orchestrator-secret"));
+  const started = await startWithOrchestrator();
+  cloud = started.cloud;
+  graph = graphClient(cloud, started.orchestrator);
 });
 
 afterAll(async () => {

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { armScope, graphScope, type SandboxCloud, startSandboxCloud } from "./index.ts";
+import { armScope, graphScope, type SandboxCloud } from "./index.ts";
 import { collect, credential, failure, graphClient, resourcesClient } from "./test-support/clients.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 let cloud: SandboxCloud;
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud();
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
+  ({ cloud } = await startWithOrchestrator());
 });
 
 afterAll(async () => {

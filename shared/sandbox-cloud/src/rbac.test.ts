@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SandboxCloud, startSandboxCloud } from "./index.ts";
+import type { SandboxCloud } from "./index.ts";
 import {
   authorizationClient,
   collect,
@@ -12,6 +12,7 @@ import {
   resourcesClient,
 } from "./test-support/clients.ts";
 import { provisionIdentity, type TestIdentity } from "./test-support/identities.ts";
+import { startWithOrchestrator } from "./test-support/orchestrated-cloud.ts";
 
 const roles = {
   owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
@@ -29,14 +30,9 @@ let graph: Client;
 let admin: AuthorizationManagementClient;
 
 beforeAll(async () => {
-  cloud = await startSandboxCloud();
-  cloud.registerPrincipal({
-    clientId: "orchestrator",
-    secret: "orchestrator-secret",
-    subscriptionScopes: [`/subscriptions/${cloud.subscriptionId}`],
-    directoryWriter: true,
-  });
-  const cred = credential(cloud, "orchestrator", "orchestrator-secret");
+  const started = await startWithOrchestrator();
+  cloud = started.cloud;
+  const cred = started.orchestrator;
   graph = graphClient(cloud, cred);
   admin = authorizationClient(cloud, cred);
   const arm = resourcesClient(cloud, cred);
