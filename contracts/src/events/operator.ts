@@ -59,8 +59,11 @@ export const CleanupRequestedDataSchema = v.pipe(
 );
 export type CleanupRequestedData = v.InferOutput<typeof CleanupRequestedDataSchema>;
 
+/** The longest reason cleanup.completed carries for something it could not delete. */
+export const MAX_CLEANUP_REASON_LENGTH = 300;
+
 /** Why something could not be deleted: one short line (status and code), never a body or a secret. */
-const ReasonSchema = line(300);
+const ReasonSchema = line(MAX_CLEANUP_REASON_LENGTH);
 
 const NotDeletedSchema = v.object({ resourceId: ArmIdSchema, reason: ReasonSchema });
 
