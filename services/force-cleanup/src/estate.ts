@@ -35,17 +35,8 @@ export async function identityDeletion(
   }
 }
 
-/** True once no identity of that name is left; see identityDeletion. */
-export async function deleteIdentity(
-  cloud: IdentityCloud,
-  identity: Identity,
-  retry: RetryPolicy,
-): Promise<boolean> {
-  return (await identityDeletion(cloud, identity, retry)) === undefined;
-}
-
 /** A reference this store cannot hold: an answer no retry changes. */
-export const UNKNOWN_SECRET_REF = "the secret store does not hold references of this kind";
+const UNKNOWN_SECRET_REF = "the secret store does not hold references of this kind";
 
 /**
  * Deletes the secret; undefined once it is gone (already gone counts), else why not. Other failures throw,

@@ -9,7 +9,7 @@ import { type EventOf, MAX_RESOURCES_PER_AGENT } from "@haymaker/contracts";
 import { AgentNotFoundError, type AgentRuntime } from "@haymaker/runtime";
 import type { SecretStore } from "@haymaker/stores";
 import { type DeletingCloud, type Deletion, deleteTagged } from "./delete-tagged.ts";
-import { deleteIdentity, type IdentityCloud, secretDeletion } from "./estate.ts";
+import { type IdentityCloud, identityDeletion, secretDeletion } from "./estate.ts";
 import { CLOUD_RETRIES, type RetryPolicy } from "./retry.ts";
 
 export const SOURCE = "/haymaker/force-cleanup";
@@ -44,7 +44,9 @@ export async function forceCleanup(
   } catch (error) {
     failure = error;
   }
-  const identityDeleted = await deleteIdentity(ports.cloud, data.identity, retry);
+  // Undefined: gone. A final refusal is reported; a failure that outlasts the retries throws, so the
+  // message is retried rather than an identity reported left behind.
+  const identityDeleted = (await identityDeletion(ports.cloud, data.identity, retry)) === undefined;
   const secretDeleted = (await secretDeletion(ports.secrets, data.secretRef)) === undefined;
   // The identity and secret are gone; the rest is retried with the message (every deletion is idempotent).
   if (deletion === undefined) throw failure;
