@@ -1,8 +1,8 @@
 // A last line of defence: whatever text leaves the agent (events, log lines, error messages) passes through
 // here first, so a secret that reached a message by accident — an SDK error quoting a request, say — is
 // replaced before anyone sees it.
+import { REDACTED } from "@haymaker/contracts";
 
-const REDACTED = "[redacted]";
 // Shorter strings would match innocent text; real client secrets and keys are far longer.
 const MIN_SECRET_LENGTH = 8;
 
