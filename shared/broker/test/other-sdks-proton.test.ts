@@ -1,46 +1,12 @@
 // The broker against Qpid Proton, an AMQP 1.0 implementation independent of rhea and of the JavaScript SDK.
 // Needs Python's proton bindings (.ci/run installs Debian's python3-qpid-proton); without them it fails,
 // saying how to install them, rather than pass unseen.
-import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyOf, startTestBroker, type TestBroker, tokenFor } from "./harness.ts";
+import { requirePythonModules, runPythonClient } from "./python-client.ts";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./interop/proton_client.py", import.meta.url));
-
-function protonAvailable(): boolean {
-  try {
-    execFileSync(PYTHON, ["-c", "import proton"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function runProton(
-  port: number,
-  queue: string,
-  count: number,
-  credentials: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT, String(port), queue, String(count)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...credentials },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.stderr.on("data", (chunk) => (err += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"));
-      else reject(new Error(`proton client exited ${code}: ${err}`));
-    });
-  });
-}
 
 describe("a Qpid Proton client", () => {
   let t: TestBroker;
@@ -50,16 +16,22 @@ describe("a Qpid Proton client", () => {
   afterAll(() => t.stop());
 
   it("sends and receives (settling first) past the session window, with AMQP types, CBS and management intact", async () => {
-    if (!protonAvailable())
-      throw new Error(
-        "Qpid Proton's Python bindings are missing: install them (apt-get install python3-qpid-proton) to run this test",
-      );
+    requirePythonModules(
+      "proton",
+      "Qpid Proton's Python bindings are missing: install them (apt-get install python3-qpid-proton) to run this test",
+    );
     const { name, key } = keyOf(t.broker.connectionString);
-    const seen = await runProton(t.broker.port, "proton", 3000, {
-      HAYMAKER_KEY_NAME: name,
-      HAYMAKER_KEY: key,
-      HAYMAKER_TOKEN: tokenFor(t.broker.connectionString, "sb://localhost/proton"),
-    });
+    const seen = await runPythonClient(
+      "proton client",
+      SCRIPT,
+      [String(t.broker.port), "proton", "3000"],
+      {
+        HAYMAKER_KEY_NAME: name,
+        HAYMAKER_KEY: key,
+        HAYMAKER_TOKEN: tokenFor(t.broker.connectionString, "sb://localhost/proton"),
+      },
+      60_000,
+    );
     expect(seen.received).toBe(3000);
     expect(seen.sequence_numbers_rising).toBe(true);
     // (Proton's Python binding cuts delivery tags at a zero byte, so the 16-byte lock token is checked by the

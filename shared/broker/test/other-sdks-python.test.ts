@@ -2,45 +2,15 @@
 // an official SDK built on another AMQP stack (Azure's uamqp-c) than the JavaScript one: over AMQP with TLS
 // and over WebSockets with TLS, authenticated by the broker's real key. Without the SDK installed the test
 // fails, saying how to install it (.ci/run does), rather than pass unseen.
-import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBroker, type TestBroker } from "./harness.ts";
+import { requirePythonModules, runPythonClient } from "./python-client.ts";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./interop/servicebus_client.py", import.meta.url));
-
-function requirePythonSdk(): void {
-  try {
-    execFileSync(PYTHON, ["-c", "import azure.servicebus, uamqp"], { stdio: "ignore" });
-  } catch {
-    throw new Error(
-      "the Python Service Bus SDK is missing: install it (apt-get install python3-azure, which brings azure-servicebus and uamqp) to run this test",
-    );
-  }
-}
-
-function runPythonSdk(transport: string, certFile: string, connectionString: string) {
-  return new Promise<Record<string, unknown>>((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT, transport, certFile], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, HAYMAKER_CONNECTION_STRING: connectionString },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.stderr.on("data", (chunk) => (err += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}"));
-      else reject(new Error(`the Python SDK client exited ${code}: ${err.slice(-3000)}`));
-    });
-  });
-}
 
 describe("Microsoft's Python Service Bus SDK (uamqp)", () => {
   let t: TestBroker;
@@ -89,8 +59,17 @@ describe("Microsoft's Python Service Bus SDK (uamqp)", () => {
     it(`sends, receives, completes, dead-letters, reads the dead-letter queue and follows subscription rules over ${transport === "amqp" ? "AMQP with TLS" : "WebSockets with TLS"}`, {
       timeout: 60_000,
     }, async () => {
-      requirePythonSdk();
-      const seen = await runPythonSdk(transport, certFile, t.broker.connectionString);
+      requirePythonModules(
+        "azure.servicebus, uamqp",
+        "the Python Service Bus SDK is missing: install it (apt-get install python3-azure, which brings azure-servicebus and uamqp) to run this test",
+      );
+      const seen = await runPythonClient(
+        "the Python SDK client",
+        SCRIPT,
+        [transport, certFile],
+        { HAYMAKER_CONNECTION_STRING: t.broker.connectionString },
+        50_000,
+      );
       const tag = `py-${transport}`;
       expect(seen.sdk).toMatch(/^azure-servicebus 7\./);
       expect(seen.received).toEqual([`${tag}-0`, `${tag}-1`, `${tag}-2`]);
