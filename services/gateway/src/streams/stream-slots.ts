@@ -24,11 +24,6 @@ export class StreamSlots {
     this.limits = limits;
   }
 
-  /** Streams open now, in all or of one caller. */
-  open(caller?: string): number {
-    return caller === undefined ? this.#open : (this.#byCaller.get(caller) ?? 0);
-  }
-
   /**
    * Takes a slot for `caller`: the function that gives it back (calling it again does nothing), or which
    * cap is reached.
