@@ -93,6 +93,15 @@ describe("body limits", () => {
     expect((await errorOf(quoted, 400)).code).toBe("InvalidRequest");
   });
 
+  it("is registered on the very path each route answers, an ARM id sent with its slashes included", async () => {
+    const g = await testGateway();
+    const limited = new Set(g.app.routes.filter((r) => r.method === "ALL").map((r) => r.path));
+    const unlimited = g.app.routes
+      .filter((r) => r.method !== "ALL" && r.path !== "/docs" && !limited.has(r.path))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(unlimited).toEqual([]);
+  });
+
   it("is declared by every route's spec and published in the OpenAPI document", async () => {
     const g = await testGateway();
     const document = (await (await g.request("GET", "/api/openapi.json")).json()) as {

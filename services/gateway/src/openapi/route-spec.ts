@@ -15,6 +15,13 @@ export interface ResponseSpec {
   headers?: Record<string, string>;
 }
 
+export interface PathParamSpec {
+  schema: GenericSchema;
+  description: string;
+  /** The value may be sent with its slashes unencoded (an ARM id), so it matches the rest of the path. */
+  spansSlashes?: true;
+}
+
 export interface RouteSpec {
   method: "get" | "post" | "delete";
   /** OpenAPI style, e.g. /api/executions/{id}. */
@@ -26,7 +33,7 @@ export interface RouteSpec {
   tag: string;
   /** "public" needs no credential at all. */
   role: Role | "public";
-  pathParams?: Record<string, { schema: GenericSchema; description: string }>;
+  pathParams?: Record<string, PathParamSpec>;
   /** A strict object of the query string's names; every value arrives as text. */
   query?: GenericSchema;
   body?: GenericSchema;
@@ -66,7 +73,12 @@ export function rateLimitOf(spec: RouteSpec): RateLimitClass | undefined {
   return spec.rateLimit ?? (spec.method === "get" ? undefined : "write");
 }
 
-/** /api/executions/{id} → /api/executions/:id for Hono. */
-export function honoPath(spec: Pick<RouteSpec, "path">): string {
-  return spec.path.replace(/\{(\w+)\}/g, ":$1");
+/**
+ * /api/executions/{id} → /api/executions/:id for Hono; a parameter that spans slashes → :id{.+}. The route
+ * and its limits (route-limits.ts) both register this path, so they match the same requests.
+ */
+export function honoPath(spec: Pick<RouteSpec, "path" | "pathParams">): string {
+  return spec.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    spec.pathParams?.[name]?.spansSlashes ? `:${name}{.+}` : `:${name}`,
+  );
 }

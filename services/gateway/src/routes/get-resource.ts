@@ -23,6 +23,7 @@ export const getResourceSpec: RouteSpec = {
     id: {
       schema: v.string(),
       description: "Its record id (res-…) or its ARM id, percent-encoded or as is.",
+      spansSlashes: true,
     },
   },
   responses: {
@@ -32,7 +33,7 @@ export const getResourceSpec: RouteSpec = {
 };
 
 export function registerGetResource(app: Hono, deps: GatewayDeps): void {
-  app.get(`${honoPath(getResourceSpec)}{.+}`, async (c) => {
+  app.get(honoPath(getResourceSpec), async (c) => {
     const raw = pathParam(c, "id");
     // Sent unencoded, an ARM id's leading slash is the path's own: put it back.
     const id = raw.startsWith("res-") || raw.startsWith("/") ? raw : `/${raw}`;
