@@ -3,7 +3,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ServiceBusClient, type ServiceBusClientOptions } from "@azure/service-bus";
+import {
+  parseServiceBusConnectionString,
+  ServiceBusClient,
+  type ServiceBusClientOptions,
+} from "@azure/service-bus";
 import { createSharedAccessSignature } from "../src/auth/shared-access-signature.ts";
 import { type BrokerOptions, type RunningBroker, startBroker } from "../src/broker.ts";
 import { parseConfig } from "../src/config/load-config.ts";
@@ -66,8 +70,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** The rule name and key a connection string carries, for clients that sign tokens or log in themselves. */
 export function keyOf(connectionString: string): { name: string; key: string } {
-  const field = (name: string) => new RegExp(`(?:^|;)${name}=([^;]+)`).exec(connectionString)?.[1] ?? "";
-  return { name: field("SharedAccessKeyName"), key: field("SharedAccessKey") };
+  const { sharedAccessKeyName = "", sharedAccessKey = "" } =
+    parseServiceBusConnectionString(connectionString);
+  return { name: sharedAccessKeyName, key: sharedAccessKey };
 }
 
 /** SASL PLAIN options that log a bare AMQP client in with the connection string's rule. */
