@@ -20,7 +20,13 @@ export * from "./ids.ts";
 export * from "./parse-event.ts";
 export { type Checked, check as checkInput, describeValue, type Problem } from "./problems.ts";
 export * from "./scenarios/index.ts";
-export { isSensitiveField, looksLikeSecret, REDACTED, redactSecrets } from "./secrets.ts";
+export {
+  isFactAboutSecret,
+  isSensitiveField,
+  looksLikeSecret,
+  REDACTED,
+  redactSecrets,
+} from "./secrets.ts";
 export { seededRandom, shuffledWith } from "./seeded-random.ts";
 export { PrincipalSchema, RESERVED_TAG_PREFIX, TAG_LIMITS, type Tags, TagsSchema } from "./text.ts";
 export * from "./time.ts";

@@ -57,3 +57,12 @@ const KEY_WORD = /(?:^|[-_\s])key$/i;
 export function isSensitiveField(name: string): boolean {
   return SENSITIVE_FIELD.test(name.replace(/[-_\s]/g, "")) || KEY_WORD.test(name);
 }
+
+/**
+ * Whether a sensitive field's value is a fact about a secret rather than one: every credential HayMaker
+ * handles is text (keys, secrets, tokens, connection strings), so a flag or a count under such a name
+ * (`secretDeleted: true`, `secretsDeleted: 3`) holds none and may be shown.
+ */
+export function isFactAboutSecret(value: unknown): value is boolean | number {
+  return typeof value === "boolean" || typeof value === "number";
+}

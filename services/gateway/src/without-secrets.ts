@@ -3,9 +3,7 @@
 // see isSensitiveField) is left out. A secret's reference is not the secret, but it names where the secret
 // is kept, and readers have no use for it. True/false and numbers under such a name (secretDeleted) carry no
 // secret and stay.
-import { isSensitiveField } from "@haymaker/contracts";
-
-const carriesNoSecret = (value: unknown) => typeof value === "boolean" || typeof value === "number";
+import { isFactAboutSecret, isSensitiveField } from "@haymaker/contracts";
 
 /** A copy of `value` without the secret-bearing fields at any depth. */
 export function withoutSecrets<T>(value: T): T {
@@ -13,7 +11,7 @@ export function withoutSecrets<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
   const kept: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
-    if (isSensitiveField(name) && !carriesNoSecret(field)) continue;
+    if (isSensitiveField(name) && !isFactAboutSecret(field)) continue;
     kept[name] = withoutSecrets(field);
   }
   return kept as T;

@@ -2,7 +2,7 @@
 // password, token, *_CLIENT_SECRET, SharedAccessKey, AccountKey, sig, authorization…) are replaced at any
 // depth, which pino's own redact paths cannot do (they match fixed depths only). Secret-shaped text in any
 // value is the other half, done on the finished line (see index.ts).
-import { isSensitiveField, REDACTED } from "@haymaker/contracts";
+import { isFactAboutSecret, isSensitiveField, REDACTED } from "@haymaker/contracts";
 import { stdSerializers } from "pino";
 
 /** Deeper than this, a log field is cut rather than walked: no log call needs it, and it bounds the work. */
@@ -29,19 +29,12 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1, seen));
     const copy: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(value)) {
-      copy[key] = isSensitiveField(key) && carriesText(field) ? REDACTED : walk(field, depth + 1, seen);
+      // null and undefined hold nothing either: the line shows the field was empty.
+      const holdsNothing = field == null || isFactAboutSecret(field);
+      copy[key] = isSensitiveField(key) && !holdsNothing ? REDACTED : walk(field, depth + 1, seen);
     }
     return copy;
   } finally {
     seen.delete(value);
   }
-}
-
-/**
- * Whether a credential-named field's value could hold a credential. Every credential HayMaker handles is text
- * (keys, secrets, tokens, connection strings), so a flag or a count under such a name (`secretDeleted: true`,
- * `secretsDeleted: 3`) is a fact about one, kept for the operator who reads the log.
- */
-function carriesText(value: unknown): boolean {
-  return value !== undefined && value !== null && typeof value !== "boolean" && typeof value !== "number";
 }
