@@ -1,39 +1,21 @@
 // Following an operator's cleanup at /api/cleanups/{id} until force-cleanup reports back, and showing what
 // it deleted and what it could not (and why).
+import type { CleanedAgent, CleanupCompletedData } from "@haymaker/contracts";
 import type { CommandContext } from "../command.ts";
 import { print, type Terminal } from "../output.ts";
 import { unlessNotFound } from "../unless-not-found.ts";
 
 const POLL_MS = 1000;
 
-interface Outcome {
-  deleted: boolean;
-  reason?: string;
-}
+type Outcome = NonNullable<CleanedAgent["secret"]>;
 
-interface CleanedAgent {
-  runId: string;
-  agentId: string;
-  scenarioId: string;
-  deleted: string[];
-  notDeleted: { resourceId: string; reason: string }[];
-  identity?: Outcome & { displayName: string };
-  secret?: Outcome;
-}
-
+/** The part of the gateway's cleanup record shown here; once completed, it holds the event's report. */
 export interface CleanupRecord {
   cleanupId: string;
   status: "requested" | "completed";
   agents?: CleanedAgent[];
-  unowned?: { deleted: string[]; notDeleted: { resourceId: string; reason: string }[] };
-  counts?: {
-    resourcesDeleted: number;
-    resourcesNotDeleted: number;
-    identitiesDeleted: number;
-    identitiesNotDeleted: number;
-    secretsDeleted: number;
-    secretsNotDeleted: number;
-  };
+  unowned?: CleanupCompletedData["unowned"];
+  counts?: CleanupCompletedData["counts"];
   truncated?: boolean;
 }
 
