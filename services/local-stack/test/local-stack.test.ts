@@ -2,7 +2,7 @@
 // restarts a crashed service, stops cleanly, and a second start on the same data directory resumes with
 // the same sandbox tenant and HayMaker identity.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,26 +10,10 @@ import { promisify } from "node:util";
 import { ServiceBusClient } from "@azure/service-bus";
 import { describe, expect, it } from "vitest";
 import { LOCAL_SERVICES } from "../src/services.ts";
-import { type ExecutionView, execute, sandboxLook, startStack, untilReported } from "./stack.ts";
+import { type ExecutionView, execute, sandboxLook, servicePids, startStack, untilReported } from "./stack.ts";
 
 const BIN = fileURLToPath(new URL("../bin/haymaker-local.js", import.meta.url));
 const CLI = fileURLToPath(new URL("../../cli/bin/haymaker.js", import.meta.url));
-
-/** The pid of a service of one stack: its command line names the service, its environment the data directory. */
-function servicePid(bin: string, dataDirectory: string): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (cmdline.includes(bin) && environ.includes(`HAYMAKER_DATA_DIR=${dataDirectory}`))
-        return Number(entry);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return undefined;
-}
 
 describe("the local stack (make run)", () => {
   it("brings up the bus, the sandbox cloud, every service and the gateway, and says where they are", async () => {
@@ -58,8 +42,9 @@ describe("the local stack (make run)", () => {
     expect(JSON.parse(cli.stdout).items.map((key: { name: string }) => key.name)).toContain("local-admin");
     // HayMaker's own credential is in the environment of the services that sign in with it, and no other's
     // (deploy's included, so the agents it starts cannot find it either).
+    const pids = servicePids(stack);
     for (const service of LOCAL_SERVICES) {
-      const pid = servicePid(`haymaker-${service.name}.js`, stack.dataDirectory);
+      const pid = pids.get(service.name);
       const names = readFileSync(`/proc/${pid}/environ`, "utf8")
         .split("\0")
         .map((entry) => entry.split("=")[0]);
@@ -127,14 +112,14 @@ describe("the local stack (make run)", () => {
     const stack = await startStack();
     try {
       const before = stack.output().length;
-      const pid = servicePid("haymaker-select.js", stack.dataDirectory);
+      const pid = servicePids(stack).get("select");
       expect(pid).toBeGreaterThan(0);
       process.kill(pid!, "SIGKILL");
       // A new select process takes its place within the first backoff (1 s).
       let replacement: number | undefined;
       for (let i = 0; i < 100 && (replacement === undefined || replacement === pid); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        replacement = servicePid("haymaker-select.js", stack.dataDirectory);
+        replacement = servicePids(stack).get("select");
       }
       expect(replacement).toBeGreaterThan(0);
       expect(replacement).not.toBe(pid);
