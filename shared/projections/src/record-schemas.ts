@@ -197,6 +197,12 @@ export const ExecutionRecordSchema = v.pipe(
 
 // ---- Agents ------------------------------------------------------------------------------------------
 
+/** What a cleanup (the agent's own, or an operator's) could not delete. */
+const NotDeletedSchema = v.object({
+  resourceId: armId("What could not be deleted."),
+  reason: text("Why: a short cause (status and code), never a response body."),
+});
+
 export const AgentProgressSchema = v.pipe(
   v.object({
     stage: picklist(AGENT_STAGES, "The stage of its work the agent reported."),
@@ -261,15 +267,7 @@ export const AgentRecordSchema = v.pipe(
     ),
     deleted: v.optional(described(v.array(armId("A resource.")), "What force-cleanup deleted.")),
     notDeleted: v.optional(
-      described(
-        v.array(
-          v.object({
-            resourceId: armId("The resource."),
-            reason: text("Why it could not be deleted."),
-          }),
-        ),
-        "What force-cleanup could not delete, and why.",
-      ),
+      described(v.array(NotDeletedSchema), "What force-cleanup could not delete, and why."),
     ),
     logCount: count("How many log lines the agent has sent; the newest one's sequence number."),
     lastLogAt: v.optional(instant("When the agent wrote its newest log line.")),
@@ -355,11 +353,6 @@ export const IdentityRecordSchema = v.pipe(
 );
 
 // ---- Operators' cleanups -----------------------------------------------------------------------------
-
-const NotDeletedSchema = v.object({
-  resourceId: armId("What could not be deleted."),
-  reason: text("Why: a short cause (status and code), never a response body."),
-});
 
 const DeletionOutcomeEntries = {
   deleted: described(v.boolean(), "Whether it is gone (already gone counts)."),
