@@ -4,7 +4,7 @@
 // their own processes, as each is its own container in Azure. Agents run as supervised child processes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensureRulesFile, parseConfig, ROOT_RULE_NAME, rulesFileIn, startBroker } from "@haymaker/broker";
+import { ensureRulesFile, parseConfig, ROOT_RULE, rulesFileIn, startBroker } from "@haymaker/broker";
 import { configOrExit } from "@haymaker/config";
 import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
@@ -31,10 +31,7 @@ export async function main(): Promise<void> {
   // The services' root key, and the send-only key deploy hands to agents (their telemetry topic, nothing
   // else), both generated once and kept 0600 in the broker's data directory.
   const brokerDirectory = join(dataDirectory, "broker");
-  const rules = ensureRulesFile(rulesFileIn(brokerDirectory), [
-    { name: ROOT_RULE_NAME, rights: ["Manage", "Send", "Listen"] },
-    AGENT_TELEMETRY_SEND_RULE,
-  ]);
+  const rules = ensureRulesFile(rulesFileIn(brokerDirectory), [ROOT_RULE, AGENT_TELEMETRY_SEND_RULE]);
   const broker = await listenOrExit("bus", "HAYMAKER_BROKER_PORT", config.HAYMAKER_BROKER_PORT, () =>
     startBroker({
       topology: parseConfig(configText, configFile),

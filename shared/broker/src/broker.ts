@@ -3,7 +3,13 @@
 // broker's authorization rules.
 import { type AddressInfo, isIP, type Server } from "node:net";
 import { AccessControl } from "./auth/access-control.ts";
-import { type AuthorizationRule, generateKey, ROOT_RULE_NAME, validateRules } from "./auth/rules.ts";
+import {
+  type AuthorizationRule,
+  ROOT_RULE,
+  ROOT_RULE_NAME,
+  validateRules,
+  withNewKey,
+} from "./auth/rules.ts";
 import { ensureRulesFile, rulesFileIn } from "./auth/rules-file.ts";
 import type { Topology } from "./config/topology.ts";
 import { BrokerEngine } from "./engine/broker-engine.ts";
@@ -67,9 +73,8 @@ export function isLoopback(host: string): boolean {
 
 function rulesFor(options: BrokerOptions): readonly AuthorizationRule[] {
   if (options.rules) return options.rules;
-  const root = { name: ROOT_RULE_NAME, rights: ["Manage", "Send", "Listen"] as const };
-  if (options.dataDirectory) return ensureRulesFile(rulesFileIn(options.dataDirectory), [root]);
-  return [{ ...root, rights: [...root.rights], key: generateKey() }];
+  if (options.dataDirectory) return ensureRulesFile(rulesFileIn(options.dataDirectory), [ROOT_RULE]);
+  return [withNewKey(ROOT_RULE)];
 }
 
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {

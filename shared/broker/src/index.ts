@@ -1,11 +1,13 @@
 export {
   type AccessRight,
   type AuthorizationRule,
-  generateKey,
+  ROOT_RULE,
   ROOT_RULE_NAME,
   RuleError,
+  type RuleSpec,
+  withNewKey,
 } from "./auth/rules.ts";
-export { ensureRulesFile, type RuleSpec, readRulesFile, rulesFileIn } from "./auth/rules-file.ts";
+export { ensureRulesFile, readRulesFile, rulesFileIn } from "./auth/rules-file.ts";
 export { createSharedAccessSignature } from "./auth/shared-access-signature.ts";
 export {
   type BrokerOptions,

@@ -2,7 +2,7 @@
 // started the way `make run` starts it — as its own process, output captured.
 import { type ChildProcess, spawn } from "node:child_process";
 import { ServiceBusClient } from "@azure/service-bus";
-import { generateKey, parseConfig, ROOT_RULE_NAME, type RunningBroker, startBroker } from "@haymaker/broker";
+import { parseConfig, ROOT_RULE, type RunningBroker, startBroker, withNewKey } from "@haymaker/broker";
 import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 
 export interface HayMakerBus {
@@ -22,10 +22,7 @@ export async function startHayMakerBus(): Promise<HayMakerBus> {
   const broker = await startBroker({
     topology: parseConfig(toJsonFile(buildEmulatorConfig(topology))),
     port: 0,
-    rules: [
-      { name: ROOT_RULE_NAME, key: generateKey(), rights: ["Manage"] },
-      { ...AGENT_TELEMETRY_SEND_RULE, rights: [...AGENT_TELEMETRY_SEND_RULE.rights], key: generateKey() },
-    ],
+    rules: [ROOT_RULE, AGENT_TELEMETRY_SEND_RULE].map(withNewKey),
   });
   const client = new ServiceBusClient(broker.connectionString);
   return {

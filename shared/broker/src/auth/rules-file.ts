@@ -17,16 +17,9 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
-import { type AccessRight, type AuthorizationRule, generateKey, RuleError } from "./rules.ts";
+import { type AuthorizationRule, RuleError, type RuleSpec, withNewKey } from "./rules.ts";
 
 export const RULES_FILE_NAME = "authorization-rules.json";
-
-/** A rule to have, its key generated when the file does not hold it yet. */
-export interface RuleSpec {
-  name: string;
-  rights: readonly AccessRight[];
-  entity?: string;
-}
 
 const RulesFile = v.object({
   rules: v.array(
@@ -88,10 +81,7 @@ export function ensureRulesFile(file: string, wanted: readonly RuleSpec[]): Auth
   );
   if (missing.length === 0 && rules.length > 0) return rules;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const all = [
-    ...rules,
-    ...missing.map((spec) => ({ ...spec, rights: [...spec.rights], key: generateKey() })),
-  ];
+  const all = [...rules, ...missing.map(withNewKey)];
   writePrivately(file, `${JSON.stringify({ rules: all }, null, 2)}\n`);
   return all;
 }

@@ -15,8 +15,16 @@ export interface AuthorizationRule {
   entity?: string;
 }
 
+/** A rule to have, before it has a key. */
+export interface RuleSpec {
+  name: string;
+  rights: readonly AccessRight[];
+  entity?: string;
+}
+
 /** The rule Azure creates with every namespace, and the one `make run` and the CLI hand out. */
 export const ROOT_RULE_NAME = "RootManageSharedAccessKey";
+export const ROOT_RULE: RuleSpec = { name: ROOT_RULE_NAME, rights: ["Manage", "Send", "Listen"] };
 
 const RIGHTS: readonly AccessRight[] = ["Send", "Listen", "Manage"];
 // Azure's rule names: letters, digits, '.', '-', '_', at most 256 characters.
@@ -29,6 +37,11 @@ export class RuleError extends Error {
 /** A random key as Azure generates them: 32 bytes, base64. */
 export function generateKey(): string {
   return randomBytes(32).toString("base64");
+}
+
+/** The rule `spec` describes, under a freshly generated key. */
+export function withNewKey(spec: RuleSpec): AuthorizationRule {
+  return { ...spec, rights: [...spec.rights], key: generateKey() };
 }
 
 export function effectiveRights(rule: AuthorizationRule): ReadonlySet<AccessRight> {
