@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteApiKeyStore } from "@haymaker/gateway/api-keys";
-import { writePrivateFile } from "./local-file.ts";
+import { writeFileAtomically } from "@haymaker/stores";
 
 export const ADMIN_KEY_FILE = "admin-api-key";
 
@@ -16,7 +16,7 @@ export async function ensureAdminKey(dataDirectory: string): Promise<string> {
     if (existing !== undefined && (await keys.verify(existing)) !== undefined) return file;
     const { key } = await keys.create("admin", "local-admin");
     // A new file, 0600, even when a revoked key's file was there (and had been made readable).
-    writePrivateFile(file, `${key}\n`);
+    await writeFileAtomically(file, `${key}\n`, { mode: 0o600 });
     return file;
   } finally {
     keys.close();

@@ -38,18 +38,18 @@ const CONTENTS: LocalStackFile = {
 const modeOf = (path: string) => lstatSync(path).mode & 0o777;
 
 describe("local.json and the admin key file", () => {
-  it("replaces a readable local.json or link left behind with a new 0600 file, and no temporary file stays", () => {
+  it("replaces a readable local.json or link left behind with a new 0600 file, and no temporary file stays", async () => {
     const directory = mkdtempSync(join(tmpdir(), "local-file-"));
     const elsewhere = join(mkdtempSync(join(tmpdir(), "local-file-target-")), "target");
     writeFileSync(elsewhere, "");
     // A local.json made readable by hand, then one that is a link: both become a file of the stack's own.
     writeFileSync(join(directory, "local.json"), "{}", { mode: 0o644 });
-    writeLocalFile(directory, CONTENTS);
+    await writeLocalFile(directory, CONTENTS);
     expect(modeOf(join(directory, "local.json"))).toBe(0o600);
     // A link in its place: old code wrote the sandbox credentials through it, into the file it names.
     rmSync(join(directory, "local.json"));
     symlinkSync(elsewhere, join(directory, "local.json"));
-    writeLocalFile(directory, CONTENTS);
+    await writeLocalFile(directory, CONTENTS);
     expect(readFileSync(elsewhere, "utf8")).toBe("");
     expect(lstatSync(join(directory, "local.json")).isFile()).toBe(true);
     expect(modeOf(join(directory, "local.json"))).toBe(0o600);
@@ -59,10 +59,10 @@ describe("local.json and the admin key file", () => {
     expect(readdirSync(directory)).toEqual(["local.json"]);
   });
 
-  it("takes group and other write access away from the data directory", () => {
+  it("takes group and other write access away from the data directory", async () => {
     const directory = mkdtempSync(join(tmpdir(), "local-file-"));
     chmodSync(directory, 0o775);
-    writeLocalFile(directory, CONTENTS);
+    await writeLocalFile(directory, CONTENTS);
     expect(modeOf(directory)).toBe(0o755);
   });
 

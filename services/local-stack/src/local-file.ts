@@ -2,9 +2,9 @@
 // stack without configuration. Written 0600 when the stack is up (it holds the sandbox credentials of
 // HayMaker's own identity), removed when it stops. The CLI trusts it only as this writes it: a regular
 // file of the user's, 0600 whatever was there before, naming a loopback gateway and the running stack's pid.
-import { randomUUID } from "node:crypto";
-import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "@haymaker/stores";
 
 export interface LocalStackFile {
   pid: number;
@@ -30,25 +30,15 @@ export interface LocalStackFile {
 
 export const LOCAL_FILE = "local.json";
 
-export function writeLocalFile(dataDirectory: string, contents: LocalStackFile): string {
+export async function writeLocalFile(dataDirectory: string, contents: LocalStackFile): Promise<string> {
   const file = join(dataDirectory, LOCAL_FILE);
   // The CLI ignores local.json in a directory others may change (they could swap the file). A data
   // directory made before by a tool with a group-writable umask gets those bits taken away here.
   const mode = statSync(dataDirectory).mode & 0o777;
   if ((mode & 0o022) !== 0) chmodSync(dataDirectory, mode & ~0o022);
-  writePrivateFile(file, `${JSON.stringify(contents, null, 2)}\n`);
+  // A new file, 0600 whatever was there (a readable file, a link), whole or not at all.
+  await writeFileAtomically(file, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600 });
   return file;
-}
-
-/**
- * Replaces `file` whole with a new 0600 file: an existing one keeps its old mode when written in place,
- * and a reader would otherwise see half a file. `wx` creates the temporary file or fails, never follows a
- * link left where it goes.
- */
-export function writePrivateFile(file: string, text: string): void {
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600, flag: "wx" });
-  renameSync(temporary, file);
 }
 
 export function removeLocalFile(dataDirectory: string): void {

@@ -89,7 +89,7 @@ export async function main(): Promise<void> {
     (line) => process.stdout.write(`${line}\n`),
   );
 
-  const localFile = writeLocalFile(dataDirectory, {
+  const localFile = await writeLocalFile(dataDirectory, {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     gateway: { url: gatewayUrl, apiKeyFile: adminKeyFile },

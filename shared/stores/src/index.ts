@@ -1,6 +1,7 @@
 // @haymaker/stores: the secrets and reports ports, and their local adapters (files under the data
 // directory). The contract test suites every adapter must pass are in "@haymaker/stores/testing".
 export { InsecurePermissionsError, type StoreInput, StoreInputError } from "./errors.ts";
+export { type AtomicWriteOptions, writeFileAtomically } from "./files/atomic-write.ts";
 export { FileReportStore } from "./reports/file-report-store.ts";
 export {
   checkReportRef,
