@@ -31,4 +31,32 @@ describe("withHiddenSecretsRestored", () => {
     });
     expect(withHiddenSecretsRestored({ secretRef: "chosen" }, original)).toEqual({ secretRef: "chosen" });
   });
+
+  it("puts back what items of a list hid, following each item whether moved, removed or changed in place", () => {
+    const original = {
+      agents: [
+        { agentId: "a01", secretRef: "local:r-a01" },
+        { agentId: "a02", secretRef: "local:r-a02" },
+        { agentId: "a03", secretRef: "local:r-a03" },
+      ],
+    };
+    // As the admin saw it, a02 removed, a03 moved first and a01 changed in place.
+    const edited = { agents: [{ agentId: "a03" }, { agentId: "a01", note: "retry" }] };
+    expect(withHiddenSecretsRestored(edited, original)).toEqual({
+      agents: [
+        { agentId: "a03", secretRef: "local:r-a03" },
+        { agentId: "a01", note: "retry", secretRef: "local:r-a01" },
+      ],
+    });
+    // An item that cannot be told to come from one original item gets nothing put back.
+    const twins = {
+      agents: [
+        { kind: "x", secretRef: "local:1" },
+        { kind: "x", secretRef: "local:2" },
+      ],
+    };
+    expect(withHiddenSecretsRestored({ agents: [{ kind: "x", note: "n" }] }, twins)).toEqual({
+      agents: [{ kind: "x", note: "n" }],
+    });
+  });
 });
