@@ -16,6 +16,7 @@ describe("secret references", () => {
     "https://haymaker-kv.vault.azure.net/secrets/run-1-a01",
     "https://haymaker-kv.vault.azure.net/secrets/run-1-a01/0123456789abcdef0123456789abcdef",
     "https://hm-kv.vault.azure.cn/secrets/x",
+    "http://127.0.0.1:40123/secrets/run-1-a01",
     "local:run-1-a01",
     "local:run-1.a01_secret",
   ])("accepts %s", (ref) => {
@@ -27,6 +28,9 @@ describe("secret references", () => {
     "https://example.com/secrets/x",
     "https://haymaker-kv.vault.azure.net/keys/x",
     "https://haymaker-kv.vault.azure.net/secrets/x?api-version=7.4",
+    "http://haymaker-kv.vault.azure.net/secrets/x",
+    "http://10.0.0.5:8443/secrets/x",
+    "http://127.0.0.1/secrets/x",
     "local:",
     "local:../x",
     "local:a/b",
@@ -82,6 +86,8 @@ describe("runtime and report references", () => {
   it("accepts blob URLs without a query and local relative paths as reports", () => {
     expect(v.is(ReportRefSchema, "https://acct.blob.core.windows.net/reports/run-1/report.md")).toBe(true);
     expect(v.is(ReportRefSchema, "local:reports/run-1/report.json")).toBe(true);
+    expect(v.is(ReportRefSchema, "http://127.0.0.1:10000/devstoreaccount1/reports/r.md")).toBe(true);
+    expect(v.is(ReportRefSchema, "http://192.168.1.4:10000/devstoreaccount1/reports/r.md")).toBe(false);
     expect(v.is(ReportRefSchema, "http://acct.blob.core.windows.net/reports/r.md")).toBe(false);
     expect(v.is(ReportRefSchema, "https://acct.blob.core.windows.net/r.md?sv=2024&sig=abc")).toBe(false);
     expect(v.is(ReportRefSchema, "local:reports/../../etc")).toBe(false);

@@ -48,22 +48,25 @@ export const ResourceTypeSchema = v.pipe(
 
 /** Local stand-ins name things as "local:<name>"; the name is safe as a file name. */
 const LOCAL_NAME = "local:[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+// The local stand-ins (the sandbox cloud's Key Vault, Azurite) serve plain http on a loopback address and a
+// port; nothing else may use http, since a reference is followed with a bearer token or a key.
+const LOOPBACK_ORIGIN = "http://127\\.0\\.0\\.1:\\d{1,5}";
 const KEY_VAULT_SECRET_ID = new RegExp(
-  "^https://[a-z0-9](?:[a-z0-9-]{1,22})[a-z0-9]\\.vault\\.(?:azure\\.net|azure\\.cn|usgovcloudapi\\.net|microsoftazure\\.de)" +
-    "/secrets/[A-Za-z0-9-]{1,127}(?:/[0-9a-f]{32})?$",
+  "^(?:https://[a-z0-9](?:[a-z0-9-]{1,22})[a-z0-9]\\.vault\\.(?:azure\\.net|azure\\.cn|usgovcloudapi\\.net|microsoftazure\\.de)" +
+    `|${LOOPBACK_ORIGIN})/secrets/[A-Za-z0-9-]{1,127}(?:/[0-9a-f]{32})?$`,
   "i",
 );
 
 /**
  * Where an identity's secret is kept: a Key Vault secret id
- * (https://<vault>.vault.azure.net/secrets/<name>[/<version>]) or a local secret name (local:<name>).
- * Never the secret itself.
+ * (https://<vault>.vault.azure.net/secrets/<name>[/<version>]; http://127.0.0.1:<port>/secrets/<name> for the
+ * sandbox cloud's vault) or a local secret name (local:<name>). Never the secret itself.
  */
 export const SecretRefSchema = v.pipe(
   v.string(),
   v.check(
     (ref) => KEY_VAULT_SECRET_ID.test(ref) || new RegExp(`^${LOCAL_NAME}$`).test(ref),
-    "expected a secret reference: a Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>) or local:<name>",
+    "expected a secret reference: a Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>, or http://127.0.0.1:<port>/secrets/<name> for a local stand-in) or local:<name>",
   ),
 );
 
@@ -76,9 +79,11 @@ export const RuntimeRefSchema = v.pipe(
   ),
 );
 
-// A report is a blob (https URL without a query: a SAS token in the query would be a secret) or a file
-// under the local data directory, named by a relative path without "..".
-const REPORT_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9_.~%!$&'()*+,;=:@-]*)+$/;
+// A report is a blob (https URL without a query: a SAS token in the query would be a secret; plain http only
+// on loopback, for Azurite) or a file under the local data directory, named by a relative path without "..".
+const REPORT_URL = new RegExp(
+  `^(?:https://[A-Za-z0-9.-]+(?::\\d{1,5})?|${LOOPBACK_ORIGIN})(?:/[A-Za-z0-9_.~%!$&'()*+,;=:@-]*)+$`,
+);
 function isLocalPath(ref: string): boolean {
   if (!ref.startsWith("local:")) return false;
   return ref
@@ -92,7 +97,7 @@ export const ReportRefSchema = v.pipe(
   v.maxLength(2048, "expected a report reference of at most 2048 characters"),
   v.check(
     (ref) => REPORT_URL.test(ref) || isLocalPath(ref),
-    "expected a report reference: an https URL without a query, or local:<relative path>",
+    "expected a report reference: an https URL without a query (http only on 127.0.0.1, for a local stand-in), or local:<relative path>",
   ),
 );
 
