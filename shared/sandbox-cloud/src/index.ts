@@ -8,4 +8,5 @@ export {
 } from "./auth/sandbox-auth-policy.ts";
 export { SandboxCredential, type SandboxCredentialOptions } from "./auth/sandbox-credential.ts";
 export type { FaultCategory, FaultOptions } from "./faults.ts";
+export { AZURE_REALISM, NO_REALISM, type Realism, realismWith } from "./realism.ts";
 export { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "./server.ts";

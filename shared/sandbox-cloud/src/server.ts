@@ -10,6 +10,7 @@ import { registerTokenRoute } from "./auth/token-route.ts";
 import { Authorizer } from "./authorization/authorizer.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
 import { handleGraphRequest } from "./graph/dispatch.ts";
+import { type Realism, realismWith } from "./realism.ts";
 import { ActivityStore } from "./store/activity-store.ts";
 import { ApplicationStore } from "./store/application-store.ts";
 import { DirectoryAuditStore } from "./store/directory-audit-store.ts";
@@ -31,6 +32,8 @@ export interface SandboxCloudOptions {
   subscriptionId?: string;
   /** Fail a share of management calls on purpose; see FaultOptions. */
   faults?: FaultOptions;
+  /** Which of Azure's documented behaviours to reproduce (see realism.ts); none when left out. */
+  realism?: Partial<Realism>;
   /**
    * Where an internal failure is described (one entry: the method, the path and the error's stack),
    * since the answer itself never carries it. Standard error when left out.
@@ -43,6 +46,8 @@ export interface SandboxCloud {
   url: string;
   tenantId: string;
   subscriptionId: string;
+  /** The behaviours of Azure this sandbox reproduces. */
+  realism: Realism;
   /** Registers (or updates) a bootstrap principal: HayMaker's own identity. */
   registerPrincipal(registration: PrincipalRegistration): void;
   /** Replaces the fault configuration; undefined turns faults off. */
@@ -56,6 +61,7 @@ const internalErrorMessage = "The sandbox cloud failed to process the request. I
 export async function startSandboxCloud(options: SandboxCloudOptions = {}): Promise<SandboxCloud> {
   // Validated before anything is opened, so a bad configuration leaks nothing.
   const faults = new Faults(options.faults);
+  const realism = realismWith(options.realism);
   const db = openDatabase(options.dataDirectory);
   let identity: ReturnType<typeof loadIdentity>;
   try {
@@ -84,6 +90,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     servicePrincipals,
     audits: new DirectoryAuditStore(db),
     faults,
+    realism,
     baseUrl,
   };
   app.all("/v1.0/*", (c) => handleGraphRequest(c, graph));
@@ -98,6 +105,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     providers: new ProviderStore(db),
     activity: new ActivityStore(db, identity.tenantId),
     faults,
+    realism,
     baseUrl,
   };
   app.all("*", (c) => handleArmRequest(c, arm));
@@ -123,6 +131,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     url,
     tenantId: identity.tenantId,
     subscriptionId: identity.subscriptionId,
+    realism,
     registerPrincipal: (registration) => {
       for (const scope of registration.subscriptionScopes) {
         const problem = ownerScopeProblem(scope);

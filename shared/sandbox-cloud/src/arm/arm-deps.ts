@@ -3,6 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Callers } from "../auth/callers.ts";
 import type { Authorizer } from "../authorization/authorizer.ts";
 import type { Faults } from "../faults.ts";
+import type { Realism } from "../realism.ts";
 import type { ActivityStore } from "../store/activity-store.ts";
 import type { ProviderStore } from "../store/provider-store.ts";
 import type { ResourceStore } from "../store/resource-store.ts";
@@ -21,5 +22,6 @@ export interface ArmDeps {
   providers: ProviderStore;
   activity: ActivityStore;
   faults: Faults;
+  realism: Realism;
   baseUrl: () => string;
 }

@@ -7,6 +7,7 @@ import { isGraphAudience } from "../auth/audiences.ts";
 import type { Caller, Callers } from "../auth/callers.ts";
 import type { Principals } from "../auth/principals.ts";
 import type { Faults } from "../faults.ts";
+import type { Realism } from "../realism.ts";
 import type { ApplicationStore } from "../store/application-store.ts";
 import type { DirectoryAuditStore } from "../store/directory-audit-store.ts";
 import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
@@ -24,6 +25,7 @@ export interface GraphDeps {
   servicePrincipals: ServicePrincipalStore;
   audits: DirectoryAuditStore;
   faults: Faults;
+  realism: Realism;
   baseUrl: () => string;
 }
 
