@@ -8,6 +8,10 @@
 //   identity (the AZURE_CLIENT_* deploy gives it), which Service Bus lets send only where a role assignment
 //   (Azure Service Bus Data Sender on the agent-telemetry topic) allows; or the operator sets the variable
 //   above to a Send-only SAS connection string, which then wins.
+// - When agents run as Container Apps job executions (they read their secret through the job's managed
+//   identity), deploy passes no bus credential at all: an execution's environment is readable by anyone who
+//   may read the job, so the Send-only connection string is one of the job's own secrets, referred to by
+//   the job template's HAYMAKER_SERVICEBUS_CONNECTION_STRING (secretRef), which every start copies.
 import type { BusConnection } from "@haymaker/bus";
 import { ConfigError } from "@haymaker/config";
 import { AGENT_TELEMETRY_TOPIC } from "@haymaker/contracts";
@@ -27,8 +31,15 @@ export function agentBusFromEnv(
   service: string,
   env: Record<string, string | undefined>,
   deployBus: BusConnection,
+  fromJob = false,
 ): AgentSettings["bus"] {
   const agentConnection = env[VARIABLE] || undefined;
+  if (fromJob) {
+    if (agentConnection === undefined) return undefined;
+    throw new ConfigError(service, [
+      `${VARIABLE}: unset it when agents read their secret through a managed identity (HAYMAKER_AGENT_IDENTITY_CLIENT_ID): a connection string in an execution's environment is readable by anyone who may read the job; make it a secret of the agent job, referred to by HAYMAKER_SERVICEBUS_CONNECTION_STRING (secretRef) in its template`,
+    ]);
+  }
   if (agentConnection === undefined) {
     if ("fullyQualifiedNamespace" in deployBus)
       return { HAYMAKER_SERVICEBUS_NAMESPACE: deployBus.fullyQualifiedNamespace };

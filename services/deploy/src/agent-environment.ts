@@ -14,9 +14,19 @@ export interface AgentSettings {
   /**
    * How the agent reaches the bus to send its telemetry: HAYMAKER_SERVICEBUS_CONNECTION_STRING (a Send-only
    * rule of agent-telemetry, never deploy's own connection) or HAYMAKER_SERVICEBUS_NAMESPACE (signed in to
-   * with the agent's own identity). See agent-bus.ts.
+   * with the agent's own identity). Undefined when the agents' job gives them their bus credential itself
+   * (a job secret): see agent-bus.ts.
    */
-  bus: { HAYMAKER_SERVICEBUS_CONNECTION_STRING: string } | { HAYMAKER_SERVICEBUS_NAMESPACE: string };
+  bus:
+    | { HAYMAKER_SERVICEBUS_CONNECTION_STRING: string }
+    | { HAYMAKER_SERVICEBUS_NAMESPACE: string }
+    | undefined;
+  /**
+   * The client id of the managed identity agents read their own secret with (Key Vault Secrets User). Set,
+   * agents get a pointer to their secret instead of the secret: a Container Apps execution's environment is
+   * readable by anyone who may read the job.
+   */
+  secretReaderClientId?: string;
   logLevel: string;
   /** ISO 8601 duration the agent keeps free before its deadline for cleanup; the agent's default if unset. */
   cleanupReserve?: string;
@@ -35,9 +45,12 @@ function traceEnvironment(): Record<string, string> {
   return trace === undefined ? {} : { TRACEPARENT: childTraceparent(trace.traceparent) };
 }
 
+/** The agent's client secret itself (a local process), or where it reads it (a Container Apps execution). */
+export type AgentSecret = { value: string } | { secretId: string; managedIdentityClientId: string };
+
 export function agentEnvironment(
   provisioned: EventOf<"identity.provisioned">["data"],
-  secret: string,
+  secret: AgentSecret,
   settings: AgentSettings,
 ): Record<string, string> {
   const { identity } = provisioned;
@@ -55,10 +68,15 @@ export function agentEnvironment(
     HAYMAKER_TAGS: JSON.stringify(provisioned.tags),
     AZURE_TENANT_ID: identity.tenantId,
     AZURE_CLIENT_ID: identity.appId,
-    AZURE_CLIENT_SECRET: secret,
+    ...("value" in secret
+      ? { AZURE_CLIENT_SECRET: secret.value }
+      : {
+          HAYMAKER_AGENT_SECRET_ID: secret.secretId,
+          HAYMAKER_MANAGED_IDENTITY_CLIENT_ID: secret.managedIdentityClientId,
+        }),
     ...(settings.armEndpoint ? { HAYMAKER_ARM_ENDPOINT: settings.armEndpoint } : {}),
     ...(settings.authorityHost ? { HAYMAKER_AUTHORITY_HOST: settings.authorityHost } : {}),
-    ...settings.bus,
+    ...(settings.bus ?? {}),
     HAYMAKER_LOG_LEVEL: settings.logLevel,
     ...traceEnvironment(),
     ...(settings.cleanupReserve ? { HAYMAKER_CLEANUP_RESERVE: settings.cleanupReserve } : {}),

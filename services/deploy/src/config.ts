@@ -3,8 +3,14 @@
 // cloud and the bus.
 import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
-import { isoDuration } from "@haymaker/contracts";
+import {
+  ConfigError,
+  concurrencyFromEnv,
+  logLevelFromEnv,
+  parseEnv,
+  readConfigParts,
+} from "@haymaker/config";
+import { GuidSchema, isoDuration } from "@haymaker/contracts";
 import { type AgentRuntime, processRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
 import { agentBusFromEnv } from "./agent-bus.ts";
@@ -24,6 +30,8 @@ const DeployEnv = v.object({
   HAYMAKER_AUTHORITY_HOST: v.optional(Endpoint),
   HAYMAKER_DEPLOY_CONCURRENCY: v.optional(concurrencyFromEnv, "4"),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+  HAYMAKER_AGENT_IDENTITY_CLIENT_ID: v.optional(GuidSchema),
+  HAYMAKER_AGENT_JOB_ID: v.optional(v.string()),
 });
 
 export interface DeployConfig {
@@ -40,12 +48,24 @@ export interface DeployConfig {
 export function deployConfig(env: Record<string, string | undefined> = process.env): DeployConfig {
   const ownBus = () => busConnectionFromEnv(env, SERVICE);
   const { parsed, runtime, bus, agentBus } = readConfigParts(SERVICE, {
-    parsed: () => parseEnv(SERVICE, DeployEnv, env),
+    parsed: () => {
+      const parsed = parseEnv(SERVICE, DeployEnv, env);
+      if (
+        parsed.HAYMAKER_AGENT_JOB_ID !== undefined &&
+        parsed.HAYMAKER_AGENT_IDENTITY_CLIENT_ID === undefined
+      ) {
+        throw new ConfigError(SERVICE, [
+          "HAYMAKER_AGENT_IDENTITY_CLIENT_ID is required with HAYMAKER_AGENT_JOB_ID: agents in Container Apps read their secret from Key Vault as the job's managed identity (give its client id), since an execution's environment is readable by anyone who may read the job",
+        ]);
+      }
+      return parsed;
+    },
     runtime: () => processRuntimeFromEnv(env, SERVICE),
     bus: ownBus,
     // HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING, checked against deploy's own (see agent-bus.ts); a bad
     // own connection is reported once, by both parts.
-    agentBus: () => agentBusFromEnv(SERVICE, env, ownBus()),
+    agentBus: () =>
+      agentBusFromEnv(SERVICE, env, ownBus(), env.HAYMAKER_AGENT_IDENTITY_CLIENT_ID !== undefined),
   });
   return {
     dataDirectory: resolve(parsed.HAYMAKER_DATA_DIR),
@@ -58,6 +78,7 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
       armEndpoint: parsed.HAYMAKER_ARM_ENDPOINT,
       authorityHost: parsed.HAYMAKER_AUTHORITY_HOST,
       bus: agentBus,
+      secretReaderClientId: parsed.HAYMAKER_AGENT_IDENTITY_CLIENT_ID,
       logLevel: parsed.HAYMAKER_LOG_LEVEL,
       cleanupReserve: parsed.HAYMAKER_CLEANUP_RESERVE,
     },

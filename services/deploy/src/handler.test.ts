@@ -197,6 +197,44 @@ describe("deploy", () => {
     });
     expect(existsSync(join(dataDirectory, "agents", `haymaker-${RUN}-a03.json`))).toBe(false);
   });
+
+  describe("for agents that read their own secret (Container Apps)", () => {
+    const VAULT_SECRET = "https://hm-kv.vault.azure.net/secrets/haymaker-run-deploy-test-a04";
+    const READER = "0f0e0d0c-0b0a-4999-8888-777766665555";
+    const untouchable = {
+      get: () => Promise.reject(new Error("deploy must not read an agent's secret")),
+    } as unknown as DeployPorts["secrets"];
+
+    it("gives the agent a pointer to its secret and the managed identity to read it with, never the value", async () => {
+      const event = provisioned({ agentId: "a04", secretRef: VAULT_SECRET });
+      await deployAgent(event, {
+        ...ports,
+        secrets: untouchable,
+        agent: { ...settings, bus: undefined, secretReaderClientId: READER },
+      });
+      const [record] = await awaitAgentRecords(records, RUN, "a04");
+      expect(record!.env).toMatchObject({
+        HAYMAKER_AGENT_SECRET_ID: VAULT_SECRET,
+        HAYMAKER_MANAGED_IDENTITY_CLIENT_ID: READER,
+      });
+      // Neither the secret nor a bus credential: the job's own secrets give the agent its bus connection.
+      expect(Object.keys(record!.env)).not.toContain("AZURE_CLIENT_SECRET");
+      expect(Object.keys(record!.env)).not.toContain("HAYMAKER_SERVICEBUS_CONNECTION_STRING");
+      expect(record!.secretSha256).toBeNull();
+    });
+
+    it("dead-letters a secret kept in a local store, which an agent in Azure could not read", async () => {
+      const attempt = deployAgent(provisioned({ agentId: "a05" }), {
+        ...ports,
+        agent: { ...settings, bus: undefined, secretReaderClientId: READER },
+      });
+      await expect(attempt).rejects.toMatchObject({
+        reason: "HandlerError",
+        message: expect.stringMatching(/is in a local store, which an agent in Azure cannot read/),
+      });
+      expect(existsSync(join(dataDirectory, "agents", `haymaker-${RUN}-a05.json`))).toBe(false);
+    });
+  });
 });
 
 describe("agent runtime names", () => {
@@ -280,6 +318,30 @@ describe("deploy's settings", () => {
       HAYMAKER_SERVICEBUS_NAMESPACE: "ns.servicebus.windows.net",
     });
     expect(azure.agent.bus).toEqual({ HAYMAKER_SERVICEBUS_NAMESPACE: "ns.servicebus.windows.net" });
+  });
+
+  it("keeps secrets out of a Container Apps agent's environment: a managed identity reads them, the job holds the bus key", () => {
+    const jobs = (env: Record<string, string>) => () =>
+      deployConfig({
+        HAYMAKER_DATA_DIR: dataDirectory,
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS,
+        HAYMAKER_AGENT_JOB_ID: `/subscriptions/${SUBSCRIPTION}/resourceGroups/hm/providers/Microsoft.App/jobs/agent`,
+        ...env,
+      });
+    expect(jobs({})).toThrow(/HAYMAKER_AGENT_IDENTITY_CLIENT_ID is required with HAYMAKER_AGENT_JOB_ID/);
+    const reader = { HAYMAKER_AGENT_IDENTITY_CLIENT_ID: "0f0e0d0c-0b0a-4999-8888-777766665555" };
+    expect(
+      jobs({ ...reader, HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: `${BUS}EntityPath=agent-telemetry` }),
+    ).toThrow(/HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: unset it when agents read their secret/);
+    const pointers = deployConfig({
+      HAYMAKER_DATA_DIR: dataDirectory,
+      HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS,
+      ...reader,
+    });
+    expect(pointers.agent).toMatchObject({
+      bus: undefined,
+      secretReaderClientId: reader.HAYMAKER_AGENT_IDENTITY_CLIENT_ID,
+    });
   });
 
   it("names every bad variable at once", () => {

@@ -8,7 +8,7 @@ import { deterministicEventId, newEvent } from "@haymaker/cloudevents";
 import type { EventOf } from "@haymaker/contracts";
 import type { AgentRuntime } from "@haymaker/runtime";
 import { SecretNotFoundError, type SecretStore, StoreInputError } from "@haymaker/stores";
-import { type AgentSettings, agentEnvironment } from "./agent-environment.ts";
+import { type AgentSecret, type AgentSettings, agentEnvironment } from "./agent-environment.ts";
 
 export const SOURCE = "/haymaker/deploy";
 
@@ -43,7 +43,7 @@ export async function deployAgent(
     (await ports.runtime.find(name)) ??
     (await ports.runtime.start({
       name,
-      env: agentEnvironment(data, await readSecret(data.secretRef, ports.secrets), ports.agent),
+      env: agentEnvironment(data, await agentSecret(data.secretRef, ports), ports.agent),
     }));
   // The runtime remembers when it first started the agent; a redelivery reports that, not "now".
   const { startedAt } = await ports.runtime.status(runtimeRef);
@@ -69,6 +69,19 @@ export async function deployAgent(
       deadline: data.deadline,
     },
   });
+}
+
+/** The secret itself for a local agent; for one in Azure, where it reads it (deploy never sees the value). */
+async function agentSecret(ref: string, ports: DeployPorts): Promise<AgentSecret> {
+  const managedIdentityClientId = ports.agent.secretReaderClientId;
+  if (managedIdentityClientId === undefined) return { value: await readSecret(ref, ports.secrets) };
+  if (ref.startsWith("local:")) {
+    throw new UnprocessableEventError(
+      DEAD_LETTER_REASONS.handlerError,
+      `the agent's secret ${ref} is in a local store, which an agent in Azure cannot read: provision must keep secrets in Key Vault (HAYMAKER_KEY_VAULT_URI)`,
+    );
+  }
+  return { secretId: ref, managedIdentityClientId };
 }
 
 /**
