@@ -4,6 +4,7 @@
 // "@haymaker/projections/testing".
 
 export { decodeContinuation, encodeContinuation } from "./continuation.ts";
+export { type CosmosSignIn, cosmosClientFor } from "./cosmos/cosmos-client.ts";
 export {
   type CosmosConfig,
   cosmosConfigFromEnv,
@@ -15,6 +16,20 @@ export {
   DEFAULT_LOG_TTL_DAYS,
   DEFAULT_PROCESSED_EVENT_TTL_DAYS,
 } from "./cosmos/cosmos-projection-store.ts";
+export { openStateContainer, STATE_CONTAINER, stateContainerDefinition } from "./cosmos/state-container.ts";
+export {
+  cosmosStatus,
+  DEFAULT_RACE_RETRY,
+  epochSeconds,
+  expiryFields,
+  isLive,
+  NOT_EXPIRED,
+  type RaceRetry,
+  retryWhileRaced,
+  type StateDocument,
+  stateDocumentId,
+  statePartition,
+} from "./cosmos/state-documents.ts";
 export { ProjectionQueryError } from "./errors.ts";
 export { computeMetrics, type Metrics, type OutcomeCounts, type ScenarioMetrics } from "./metrics.ts";
 export { openProjectionStore } from "./open-projection-store.ts";

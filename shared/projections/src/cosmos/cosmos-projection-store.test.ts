@@ -1,11 +1,10 @@
 // The Cosmos DB adapter against @vercel/cosmosdb-server, in this process over plain HTTP: the same contract
 // as SQLite, then what is particular to Cosmos DB (the container's settings, concurrent writers, tokens).
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
-import { createHttpServer } from "@vercel/cosmosdb-server";
+import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ProjectionQueryError } from "../errors.ts";
 import { openProjectionStore } from "../open-projection-store.ts";
@@ -16,19 +15,16 @@ import { cosmosConfigFromEnv } from "./cosmos-config.ts";
 import { CosmosProjectionStore, type CosmosProjectionStoreOptions } from "./cosmos-projection-store.ts";
 import { logDocumentId, processedEventDocumentId } from "./documents.ts";
 
-let server: ReturnType<typeof createHttpServer>;
+let emulator: CosmosEmulator;
 let endpoint: string;
 let databases = 0;
 
 beforeAll(async () => {
-  server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  emulator = await startCosmosEmulator();
+  endpoint = emulator.endpoint;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-});
+afterAll(() => emulator.stop());
 
 /** A store over a database of its own, so that tests share nothing. */
 async function openStore(
@@ -37,10 +33,9 @@ async function openStore(
   databases += 1;
   const store = await CosmosProjectionStore.open({
     endpoint,
-    key: "emulator-key",
+    key: emulator.key,
     database: `projections-test-${databases}`,
-    // The emulator's account metadata names https:// locations: discovery would leave plain HTTP.
-    clientOptions: { connectionPolicy: { enableEndpointDiscovery: false } },
+    clientOptions: emulator.clientOptions,
     ...options,
   });
   onTestFinished(() => store.close());
@@ -92,8 +87,8 @@ describe("CosmosProjectionStore", () => {
   it("brings an existing container's TTL and indexes up to date, and refuses one partitioned otherwise", async () => {
     const client = new CosmosClient({
       endpoint,
-      key: "emulator-key",
-      connectionPolicy: { enableEndpointDiscovery: false },
+      key: emulator.key,
+      ...emulator.clientOptions,
     });
     onTestFinished(() => client.dispose());
     const { database } = await client.databases.createIfNotExists({ id: "projections-existing" });
@@ -168,7 +163,7 @@ describe("openProjectionStore", () => {
     const cosmos = cosmosConfigFromEnv(
       {
         HAYMAKER_COSMOS_ENDPOINT: endpoint,
-        HAYMAKER_COSMOS_KEY: "emulator-key",
+        HAYMAKER_COSMOS_KEY: emulator.key,
         HAYMAKER_COSMOS_DATABASE: "projections-from-env",
       },
       "projector",

@@ -1,8 +1,8 @@
 // The Azure projections adapter: Cosmos DB (NoSQL API) through @azure/cosmos. One container, partitioned by
 // run id; each record a document in its run's partition (see documents.ts), each event applied with one
 // transactional batch (see apply-event.ts), each list paged by key (see keyset-query.ts).
-import { type Container, CosmosClient, type CosmosClientOptions } from "@azure/cosmos";
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { Container, CosmosClient, CosmosClientOptions } from "@azure/cosmos";
+import type { TokenCredential } from "@azure/identity";
 import {
   AgentIdSchema,
   CleanupIdSchema,
@@ -52,6 +52,7 @@ import type {
 } from "../records.ts";
 import { applyEvent, DEFAULT_RETRY, type Expiry, type RetryPolicy } from "./apply-event.ts";
 import { DEFAULT_CONTAINER, openContainer } from "./container.ts";
+import { cosmosClientFor } from "./cosmos-client.ts";
 import { agentDocumentId, CLEANUP_ID, HEAD_ID, type HeadDocument, type StoredDocument } from "./documents.ts";
 import { keysetPage, queryAll, Where, whereKind } from "./keyset-query.ts";
 
@@ -123,13 +124,7 @@ export class CosmosProjectionStore implements ProjectionStore {
       processedEventSeconds:
         (ttl.output.processedEventTtlDays ?? DEFAULT_PROCESSED_EVENT_TTL_DAYS) * SECONDS_PER_DAY,
     };
-    const client = new CosmosClient({
-      ...options.clientOptions,
-      endpoint: options.endpoint,
-      ...(options.key !== undefined
-        ? { key: options.key }
-        : { aadCredentials: options.credential ?? new DefaultAzureCredential() }),
-    });
+    const client = cosmosClientFor(options);
     try {
       const { database } = await client.databases.createIfNotExists({ id: options.database });
       const container = await openContainer(database, options.container ?? DEFAULT_CONTAINER);

@@ -1,0 +1,160 @@
+// The state container on the emulator: created with the declared settings, reopened as it is, refused when
+// partitioned otherwise; and the document conventions every ledger relies on.
+import { CosmosClient } from "@azure/cosmos";
+import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import type { CosmosConfig } from "./cosmos-config.ts";
+import { openStateContainer, STATE_CONTAINER, stateContainerDefinition } from "./state-container.ts";
+import {
+  cosmosStatus,
+  epochSeconds,
+  expiryFields,
+  isLive,
+  NOT_EXPIRED,
+  retryWhileRaced,
+  stateDocumentId,
+  statePartition,
+} from "./state-documents.ts";
+
+let emulator: CosmosEmulator;
+beforeAll(async () => {
+  emulator = await startCosmosEmulator();
+});
+afterAll(() => emulator.stop());
+
+function configFor(database: string): CosmosConfig {
+  return { endpoint: emulator.endpoint, key: emulator.key, database, clientOptions: emulator.clientOptions };
+}
+
+async function open(database: string) {
+  const container = await openStateContainer(configFor(database));
+  onTestFinished(() => container.database.client.dispose());
+  return container;
+}
+
+describe("openStateContainer", () => {
+  it("creates the database and the state container, partitioned by /pk with TTL on and no default", async () => {
+    const container = await open("state-created");
+    const { resource } = await container.read();
+    expect(resource?.id).toBe("state");
+    expect(resource?.partitionKey?.paths).toEqual(["/pk"]);
+    expect(resource?.defaultTtl).toBe(-1);
+    expect(stateContainerDefinition()).toMatchObject({
+      id: STATE_CONTAINER.id,
+      partitionKey: { paths: [STATE_CONTAINER.partitionKeyPath] },
+      defaultTtl: STATE_CONTAINER.defaultTtl,
+    });
+  });
+
+  it("opens it again keeping its documents", async () => {
+    const first = await open("state-reopened");
+    await first.items.create({ id: "a", pk: "test:one", kind: "fact" });
+    const second = await open("state-reopened");
+    expect((await second.item("a", "test:one").read()).resource?.kind).toBe("fact");
+  });
+
+  it("turns TTL on in an existing state container that has it off", async () => {
+    // (The emulator empties a container whose settings are replaced; Cosmos DB keeps its items.)
+    const first = await open("state-ttl-off");
+    await first.replace({ id: STATE_CONTAINER.id, partitionKey: { paths: ["/pk"] } });
+    expect((await first.read()).resource?.defaultTtl).toBeUndefined();
+    const second = await open("state-ttl-off");
+    expect((await second.read()).resource?.defaultTtl).toBe(-1);
+  });
+
+  it("refuses a state container partitioned by anything but /pk, saying what to do", async () => {
+    const client = new CosmosClient({
+      endpoint: emulator.endpoint,
+      key: emulator.key,
+      ...emulator.clientOptions,
+    });
+    onTestFinished(() => client.dispose());
+    const { database } = await client.databases.createIfNotExists({ id: "state-misfit" });
+    await database.containers.createIfNotExists({ id: "state", partitionKey: { paths: ["/runId"] } });
+    await expect(openStateContainer(configFor("state-misfit"))).rejects.toThrow(
+      'the Cosmos DB container "state" in database "state-misfit" is partitioned by /runId, not /pk; delete it so that HayMaker creates it again, or use another database',
+    );
+  });
+});
+
+describe("state documents", () => {
+  it("keep a key as its id when Cosmos DB accepts it, and hash it otherwise", () => {
+    expect(stateDocumentId("run-1.a01")).toBe("run-1.a01");
+    const slashed = stateDocumentId("runs/run-1");
+    expect(slashed).toMatch(/^h-[0-9a-f]{64}$/);
+    expect(stateDocumentId("runs/run-1")).toBe(slashed);
+    expect(stateDocumentId("x".repeat(256))).toMatch(/^h-/);
+    expect(statePartition("monitor", "run-1")).toBe("monitor:run-1");
+  });
+
+  it("expire by ttl and expiresAt together, which reads and queries both honour", async () => {
+    const container = await open("state-expiry");
+    const now = Date.parse("2026-12-01T00:00:00Z");
+    expect(expiryFields(60, now)).toEqual({ ttl: 60, expiresAt: epochSeconds(now) + 60 });
+    expect(() => expiryFields(0, now)).toThrow("at least 1");
+    expect(isLive({ expiresAt: epochSeconds(now) + 60 }, now)).toBe(true);
+    expect(isLive({ expiresAt: epochSeconds(now) + 60 }, now + 60_000)).toBe(false);
+    expect(isLive({}, now + 10 ** 12)).toBe(true);
+
+    const pk = statePartition("test", "expiry");
+    await container.items.create({ id: "kept", pk, kind: "fact" });
+    await container.items.create({ id: "due", pk, kind: "fact", ...expiryFields(60, now) });
+    const live = async (at: number) =>
+      (
+        await container.items
+          .query<{ id: string }>({
+            query: `SELECT c.id FROM c WHERE c.pk = @pk AND ${NOT_EXPIRED} ORDER BY c.id`,
+            parameters: [
+              { name: "@pk", value: pk },
+              { name: "@now", value: epochSeconds(at) },
+            ],
+          })
+          .fetchAll()
+      ).resources.map((document) => document.id);
+    expect(await live(now)).toEqual(["due", "kept"]);
+    expect(await live(now + 60_000)).toEqual(["kept"]);
+  });
+
+  it("report a conflicting create as 409 and a stale etag as 412", async () => {
+    const container = await open("state-conditions");
+    const document = { id: "one", pk: "test:c", kind: "fact" };
+    const { resource } = await container.items.create(document);
+    const conflict = await container.items.create(document).catch((error: unknown) => error);
+    expect(cosmosStatus(conflict)).toBe(409);
+    await container.item("one", "test:c").replace({ ...document, n: 1 });
+    const stale = await container
+      .item("one", "test:c")
+      .replace(
+        { ...document, n: 2 },
+        { accessCondition: { type: "IfMatch", condition: resource?._etag ?? "" } },
+      )
+      .catch((error: unknown) => error);
+    expect(cosmosStatus(stale)).toBe(412);
+    expect(cosmosStatus(new Error("plain"))).toBeUndefined();
+  });
+
+  it("retry a conditional change that lost a race until it wins, and give up on anything else", async () => {
+    const container = await open("state-race");
+    const item = container.item("counter", "test:race");
+    await container.items.create({ id: "counter", pk: "test:race", kind: "counter", n: 0 });
+    const increment = () =>
+      retryWhileRaced(async () => {
+        const { resource } = await item.read<{ id: string; pk: string; kind: string; n: number }>();
+        if (!resource) throw new Error("the counter is missing");
+        await item.replace(
+          { id: resource.id, pk: resource.pk, kind: resource.kind, n: resource.n + 1 },
+          { accessCondition: { type: "IfMatch", condition: (resource as { _etag?: string })._etag ?? "" } },
+        );
+      });
+    await Promise.all(Array.from({ length: 8 }, increment));
+    expect((await item.read<{ n: number }>()).resource?.n).toBe(8);
+
+    let attempts = 0;
+    const notARace = retryWhileRaced(async () => {
+      attempts += 1;
+      throw Object.assign(new Error("missing"), { code: 404 });
+    });
+    await expect(notARace).rejects.toThrow("missing");
+    expect(attempts).toBe(1);
+  });
+});

@@ -1,0 +1,64 @@
+// The "state" container: the small facts HayMaker's services must share across replicas and job executions
+// (the monitor's, provision's and report's ledgers, the gateway's API keys, replay operations and rate
+// limits). A Container Apps job execution has no disk that outlives it, so in Azure these live here, in the
+// same account and database as the projections. Its settings are declared once, below, for the code that
+// creates it and for the infrastructure templates generated from it.
+import type { Container, ContainerDefinition } from "@azure/cosmos";
+import { cosmosClientFor } from "./cosmos-client.ts";
+import type { CosmosConfig } from "./cosmos-config.ts";
+
+/**
+ * The state container's settings. TTL is on without a default (`defaultTtl: -1`): a document that carries
+ * `ttl` (seconds) expires that long after its last write, one without it is kept. Every path is indexed:
+ * the documents are small and few, and the ledgers filter on their own fields.
+ */
+export const STATE_CONTAINER = {
+  id: "state",
+  partitionKeyPath: "/pk",
+  defaultTtl: -1,
+} as const;
+
+export function stateContainerDefinition(): ContainerDefinition {
+  return {
+    id: STATE_CONTAINER.id,
+    partitionKey: { paths: [STATE_CONTAINER.partitionKeyPath] },
+    defaultTtl: STATE_CONTAINER.defaultTtl,
+    indexingPolicy: { indexingMode: "consistent", automatic: true, includedPaths: [{ path: "/*" }] },
+  };
+}
+
+/**
+ * Opens the state container of the configured database, creating the database and the container when
+ * missing. An existing container partitioned otherwise is refused; one without TTL on gets it (or, for an
+ * identity that may not change container settings, an error saying what to change). Close it with
+ * `container.database.client.dispose()`.
+ */
+export async function openStateContainer(config: CosmosConfig): Promise<Container> {
+  const client = cosmosClientFor(config);
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: config.database });
+    const wanted = stateContainerDefinition();
+    const { container, resource } = await database.containers.createIfNotExists(wanted);
+    const paths = resource?.partitionKey?.paths ?? [];
+    if (paths.length !== 1 || paths[0] !== STATE_CONTAINER.partitionKeyPath) {
+      throw new Error(
+        `the Cosmos DB container "${STATE_CONTAINER.id}" in database "${config.database}" is partitioned by ${paths.join(", ") || "nothing"}, not ${STATE_CONTAINER.partitionKeyPath}; delete it so that HayMaker creates it again, or use another database`,
+      );
+    }
+    if (resource?.defaultTtl !== STATE_CONTAINER.defaultTtl) {
+      try {
+        await container.replace({ ...wanted, partitionKey: resource?.partitionKey ?? wanted.partitionKey });
+      } catch (error) {
+        // Microsoft Entra identities with the data-plane roles may read a container's settings, not change them.
+        if ((error as { code?: unknown }).code !== 403) throw error;
+        throw new Error(
+          `the Cosmos DB container "${STATE_CONTAINER.id}" needs TTL on without a default (defaultTtl -1), and this identity may not change its settings; set it (az cosmosdb sql container update --ttl -1) or start once with the account key`,
+        );
+      }
+    }
+    return container;
+  } catch (error) {
+    client.dispose();
+    throw error;
+  }
+}
