@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { handleArmRequest } from "./arm/dispatch.ts";
+import { ArmThrottle } from "./arm/throttle.ts";
 import { ownerScopeProblem } from "./arm/owner-scope.ts";
 import { Callers } from "./auth/callers.ts";
 import { type PrincipalRegistration, Principals } from "./auth/principals.ts";
@@ -106,6 +107,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     activity: new ActivityStore(db, identity.tenantId),
     faults,
     realism,
+    throttle: new ArmThrottle(realism.throttling),
     baseUrl,
   };
   app.all("*", (c) => handleArmRequest(c, arm));

@@ -10,6 +10,7 @@ import type { ResourceStore } from "../store/resource-store.ts";
 import type { RoleAssignmentStore } from "../store/role-assignment-store.ts";
 import type { SandboxIdentity } from "../store/sandbox-identity.ts";
 import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
+import type { ArmThrottle } from "./throttle.ts";
 
 export interface ArmDeps {
   db: DatabaseSync;
@@ -23,5 +24,7 @@ export interface ArmDeps {
   activity: ActivityStore;
   faults: Faults;
   realism: Realism;
+  /** realism.throttling, counted per caller. */
+  throttle: ArmThrottle;
   baseUrl: () => string;
 }

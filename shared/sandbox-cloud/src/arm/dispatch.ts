@@ -15,6 +15,7 @@ import { pathNameProblem } from "./path-names.ts";
 import { type ArmResult, armError } from "./result.ts";
 import { type RoutedTarget, routeArmRequest, type Visibility } from "./route.ts";
 import { segmentsOf } from "./scope.ts";
+import { remainingHeader, type ThrottleDecision } from "./throttle.ts";
 
 export type { ArmDeps } from "./arm-deps.ts";
 
@@ -32,7 +33,17 @@ export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Respo
   const badPath: NameProblem | undefined =
     target.kind === "invalidUri" ? target : pathNameProblem(target, method);
 
+  // Throttling counts every authenticated call and comes before anything else looks at it; a refused call
+  // never reached a resource provider, so the Activity Log has nothing to record.
+  const throttle =
+    caller !== undefined && isArmAudience(caller.audience)
+      ? deps.throttle.take(caller.objectId ?? caller.clientId, method)
+      : undefined;
+  if (throttle?.allowed === false) return toResponse(throttled(deps, caller, throttle, intended), method);
   const result = await decide(c, deps, { target, method, url, caller, intended, badPath });
+  if (throttle?.allowed) {
+    result.headers = { ...result.headers, [remainingHeader(throttle.kind)]: String(throttle.remaining) };
+  }
   const subscriptionId = "subscriptionId" in target ? target.subscriptionId : undefined;
   const ours = subscriptionId?.toLowerCase() === deps.identity.subscriptionId.toLowerCase();
   if (ours && badPath === undefined && !bookkeeping.has(target.kind)) {
@@ -46,9 +57,29 @@ export async function handleArmRequest(c: Context, deps: ArmDeps): Promise<Respo
       httpMethod: method,
       status: result.status,
       timestamp: new Date(),
+      ingestionDelayMs: deps.realism.activityLogDelayMs,
     });
   }
   return toResponse(result, method);
+}
+
+function throttled(
+  deps: ArmDeps,
+  caller: Caller | undefined,
+  throttle: Extract<ThrottleDecision, { allowed: false }>,
+  intended: IntendedOperation,
+): ArmResult {
+  const kind = throttle.kind === "reads" ? "read" : "write";
+  return {
+    ...armError(
+      429,
+      "TooManyRequests",
+      `Number of '${kind}' requests for subscription '${deps.identity.subscriptionId}' actor '${caller?.objectId ?? caller?.clientId}' exceeded. Please try after '${throttle.retryAfterSeconds}' seconds.`,
+      intended.name,
+      intended.scope,
+    ),
+    headers: { "retry-after": String(throttle.retryAfterSeconds), [remainingHeader(throttle.kind)]: "0" },
+  };
 }
 
 interface FrontDoorRequest {

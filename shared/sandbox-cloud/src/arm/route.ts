@@ -16,6 +16,7 @@ import { handleResourceGroup, listResourceGroups } from "./resource-groups.ts";
 import { handleResource, listResources } from "./resources.ts";
 import { type ArmResult, armError } from "./result.ts";
 import { getSubscription, listSubscriptions } from "./subscriptions.ts";
+import { withTagsOmitted } from "./tag-omission.ts";
 
 /** "all": the caller may read everything the call returns; "readable": filter to what it may read. */
 export type Visibility = "all" | "readable";
@@ -99,8 +100,12 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
       return handleProvider(deps.providers, target, method, intended);
     case "resourceGroups":
       return method === "GET"
-        ? listResourceGroups(deps.resources, target.subscriptionId, filter, (g) =>
-            readable("Microsoft.Resources/subscriptions/resourceGroups/read", g.id),
+        ? withTagsOmitted(
+            listResourceGroups(deps.resources, target.subscriptionId, filter, (g) =>
+              readable("Microsoft.Resources/subscriptions/resourceGroups/read", g.id),
+            ),
+            filter,
+            deps.realism.tagFilteredListsOmitTags,
           )
         : notAllowed();
     case "resourceGroup":
@@ -117,8 +122,12 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
           intended.scope,
         );
       }
-      return listResources(deps.resources, intended.scope, intended.name, filter, (r) =>
-        readable(`${r.type}/read`, r.id),
+      return withTagsOmitted(
+        listResources(deps.resources, intended.scope, intended.name, filter, (r) =>
+          readable(`${r.type}/read`, r.id),
+        ),
+        filter,
+        deps.realism.tagFilteredListsOmitTags,
       );
     }
     case "childResources":

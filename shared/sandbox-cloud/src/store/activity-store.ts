@@ -16,6 +16,11 @@ export interface ActivityRecord {
   httpMethod: string;
   status: number;
   timestamp: Date;
+  /**
+   * How long after `timestamp` the entry reaches the log (realism's activityLogDelayMs): its
+   * submissionTimestamp, before which no query returns it. 0 when left out.
+   */
+  ingestionDelayMs?: number;
 }
 
 export interface ActivityQuery {
@@ -27,6 +32,8 @@ export interface ActivityQuery {
   resourceProvider?: string;
   correlationId?: string;
   caller?: string;
+  /** Only entries submitted by then are returned (Azure's ingestion delay); now when left out. */
+  asOf?: Date;
 }
 
 export interface ActivityPage {
@@ -53,6 +60,7 @@ export class ActivityStore {
     const eventDataId = randomUUID();
     const correlationId = randomUUID();
     const timestamp = entry.timestamp.toISOString();
+    const submitted = new Date(entry.timestamp.getTime() + (entry.ingestionDelayMs ?? 0)).toISOString();
     const provider = entry.operationName.split("/")[0] ?? "";
     const status = statusName(entry.status);
     const body = {
@@ -84,7 +92,7 @@ export class ActivityStore {
       // statusCode is Azure's spelling ("Created"); httpStatusCode is the sandbox's numeric addition.
       properties: { statusCode: httpStatusName(entry.status), httpStatusCode: String(entry.status) },
       eventTimestamp: timestamp,
-      submissionTimestamp: timestamp,
+      submissionTimestamp: submitted,
       subscriptionId: entry.subscriptionId,
       tenantId: this.#tenantId,
     };
@@ -112,6 +120,7 @@ export class ActivityStore {
           "AND ($provider IS NULL OR unicode_lower(json_extract(body, '$.resourceProviderName.value')) = $provider) " +
           "AND ($correlation IS NULL OR json_extract(body, '$.correlationId') = $correlation) " +
           "AND ($caller IS NULL OR unicode_lower(json_extract(body, '$.caller')) = $caller) " +
+          "AND json_extract(body, '$.submissionTimestamp') <= $asOf " +
           "ORDER BY seq DESC LIMIT $limit",
       )
       .all({
@@ -124,6 +133,7 @@ export class ActivityStore {
         provider: text(q.resourceProvider),
         correlation: q.correlationId ?? null,
         caller: text(q.caller),
+        asOf: (q.asOf ?? new Date()).toISOString(),
         limit: pageSize + 1,
       }) as { seq: number; body: string }[];
     const page = rows.slice(0, pageSize);
