@@ -38,10 +38,14 @@ describe("openStateContainer", () => {
     const { resource } = await container.read();
     expect(resource?.id).toBe("state");
     expect(resource?.partitionKey?.paths).toEqual(["/pk"]);
+    expect(resource?.partitionKey?.version).toBe(2);
     expect(resource?.defaultTtl).toBe(-1);
     expect(stateContainerDefinition()).toMatchObject({
       id: STATE_CONTAINER.id,
-      partitionKey: { paths: [STATE_CONTAINER.partitionKeyPath] },
+      partitionKey: {
+        paths: [STATE_CONTAINER.partitionKeyPath],
+        version: STATE_CONTAINER.partitionKeyVersion,
+      },
       defaultTtl: STATE_CONTAINER.defaultTtl,
     });
   });
@@ -54,12 +58,18 @@ describe("openStateContainer", () => {
   });
 
   it("turns TTL on in an existing state container that has it off", async () => {
-    // (The emulator empties a container whose settings are replaced; Cosmos DB keeps its items.)
-    const first = await open("state-ttl-off");
-    await first.replace({ id: STATE_CONTAINER.id, partitionKey: { paths: ["/pk"] } });
-    expect((await first.read()).resource?.defaultTtl).toBeUndefined();
-    const second = await open("state-ttl-off");
-    expect((await second.read()).resource?.defaultTtl).toBe(-1);
+    const client = new CosmosClient({
+      endpoint: emulator.endpoint,
+      key: emulator.key,
+      ...emulator.clientOptions,
+    });
+    onTestFinished(() => client.dispose());
+    const { database } = await client.databases.createIfNotExists({ id: "state-ttl-off" });
+    const { defaultTtl: _, ...withoutTtl } = stateContainerDefinition();
+    await database.containers.createIfNotExists(withoutTtl);
+    expect((await database.container(STATE_CONTAINER.id).read()).resource?.defaultTtl).toBeUndefined();
+    const container = await open("state-ttl-off");
+    expect((await container.read()).resource?.defaultTtl).toBe(-1);
   });
 
   it("refuses a state container partitioned by anything but /pk, saying what to do", async () => {

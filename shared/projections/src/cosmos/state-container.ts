@@ -3,25 +3,28 @@
 // limits). A Container Apps job execution has no disk that outlives it, so in Azure these live here, in the
 // same account and database as the projections. Its settings are declared once, below, for the code that
 // creates it and for the infrastructure templates generated from it.
-import type { Container, ContainerDefinition } from "@azure/cosmos";
+import { type Container, type ContainerDefinition, PartitionKeyDefinitionVersion } from "@azure/cosmos";
 import { cosmosClientFor } from "./cosmos-client.ts";
 import type { CosmosConfig } from "./cosmos-config.ts";
 
 /**
  * The state container's settings. TTL is on without a default (`defaultTtl: -1`): a document that carries
  * `ttl` (seconds) expires that long after its last write, one without it is kept. Every path is indexed:
- * the documents are small and few, and the ledgers filter on their own fields.
+ * the documents are small and few, and the ledgers filter on their own fields. Partition key values are
+ * hashed whole up to 2 KB (version 2, "large partition keys"): some owners key a partition by a long
+ * reference, which version 1 would hash by its first 100 bytes only.
  */
 export const STATE_CONTAINER = {
   id: "state",
   partitionKeyPath: "/pk",
+  partitionKeyVersion: PartitionKeyDefinitionVersion.V2,
   defaultTtl: -1,
 } as const;
 
 export function stateContainerDefinition(): ContainerDefinition {
   return {
     id: STATE_CONTAINER.id,
-    partitionKey: { paths: [STATE_CONTAINER.partitionKeyPath] },
+    partitionKey: { paths: [STATE_CONTAINER.partitionKeyPath], version: STATE_CONTAINER.partitionKeyVersion },
     defaultTtl: STATE_CONTAINER.defaultTtl,
     indexingPolicy: { indexingMode: "consistent", automatic: true, includedPaths: [{ path: "/*" }] },
   };
