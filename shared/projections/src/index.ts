@@ -30,6 +30,7 @@ export {
   stateDocumentId,
   statePartition,
 } from "./cosmos/state-documents.ts";
+export { createUnlessLive } from "./cosmos/state-writes.ts";
 export { ProjectionQueryError } from "./errors.ts";
 export { computeMetrics, type Metrics, type OutcomeCounts, type ScenarioMetrics } from "./metrics.ts";
 export { openProjectionStore } from "./open-projection-store.ts";
