@@ -1,7 +1,10 @@
-// @haymaker/stores: the secrets and reports ports, and their local adapters (files under the data
-// directory). The contract test suites every adapter must pass are in "@haymaker/stores/testing".
+// @haymaker/stores: the secrets and reports ports, their local adapters (files under the data directory)
+// and Azure adapters, chosen from the environment by …FromEnv. The contract test suites every adapter
+// must pass are in "@haymaker/stores/testing".
 export { InsecurePermissionsError, type StoreInput, StoreInputError } from "./errors.ts";
 export { type AtomicWriteOptions, writeFileAtomically } from "./files/atomic-write.ts";
+export { ContainerMissingError } from "./reports/blob-container.ts";
+export { BlobReportStore } from "./reports/blob-report-store.ts";
 export { FileReportStore } from "./reports/file-report-store.ts";
 export {
   checkReportRef,
@@ -19,6 +22,7 @@ export {
   type ReportStore,
   type StoredReport,
 } from "./reports/report-store.ts";
+export { DEFAULT_REPORTS_CONTAINER, reportStoreFromEnv } from "./reports/report-store-from-env.ts";
 export { FileSecretStore } from "./secrets/file-secret-store.ts";
 export {
   checkSecretName,

@@ -54,6 +54,7 @@ export function spawnService(bin: string, args: string[], env: Record<string, st
   child.stderr?.on("data", (chunk) => (output += chunk));
   return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", resolve)) };
 }
+export { type Azurite, startAzurite } from "./azurite.ts";
 export { type CosmosEmulator, startCosmosEmulator } from "./cosmos-emulator.ts";
 export { type MachineFacts, machineFacts } from "./machine.ts";
 export { type SandboxWithOrchestrator, startSandboxWithOrchestrator } from "./sandbox.ts";
