@@ -3,20 +3,25 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { handleArmRequest } from "./arm/dispatch.ts";
-import { ArmThrottle } from "./arm/throttle.ts";
 import { ownerScopeProblem } from "./arm/owner-scope.ts";
+import { ArmThrottle } from "./arm/throttle.ts";
 import { Callers } from "./auth/callers.ts";
 import { type PrincipalRegistration, Principals } from "./auth/principals.ts";
 import { registerTokenRoute } from "./auth/token-route.ts";
 import { Authorizer } from "./authorization/authorizer.ts";
+import type { ContainerImage } from "./container-apps/execution-runner.ts";
+import { openContainerApps } from "./container-apps/open-container-apps.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
 import { handleGraphRequest } from "./graph/dispatch.ts";
+import { IDENTITY_ENDPOINT_PATH, registerIdentityEndpoint } from "./managed-identity/token-endpoint.ts";
 import { type Realism, realismWith } from "./realism.ts";
 import { ActivityStore } from "./store/activity-store.ts";
 import { ApplicationStore } from "./store/application-store.ts";
 import { DirectoryAuditStore } from "./store/directory-audit-store.ts";
 import { openDatabase } from "./store/open-database.ts";
 import { ProviderStore } from "./store/provider-store.ts";
+import { RecycleBinStore } from "./store/recycle-bin-store.ts";
+import { Replication } from "./store/replication-store.ts";
 import { ResourceStore } from "./store/resource-store.ts";
 import { RoleAssignmentStore } from "./store/role-assignment-store.ts";
 import { loadIdentity } from "./store/sandbox-identity.ts";
@@ -36,6 +41,14 @@ export interface SandboxCloudOptions {
   /** Which of Azure's documented behaviours to reproduce (see realism.ts); none when left out. */
   realism?: Partial<Realism>;
   /**
+   * The local programs Container Apps job executions run, by image name (e.g.
+   * `{ "haymaker.local/agent": { command: process.execPath, args: ["agent.js"] } }`). An image not listed
+   * cannot be pulled: its execution waits and fails at its replica timeout, as in Azure.
+   */
+  containerImages?: Record<string, ContainerImage>;
+  /** Between SIGTERM and SIGKILL when an execution is stopped; Container Apps' default of 30 s when left out. */
+  executionGraceMs?: number;
+  /**
    * Where an internal failure is described (one entry: the method, the path and the error's stack),
    * since the answer itself never carries it. Standard error when left out.
    */
@@ -53,6 +66,9 @@ export interface SandboxCloud {
   registerPrincipal(registration: PrincipalRegistration): void;
   /** Replaces the fault configuration; undefined turns faults off. */
   setFaults(faults: FaultOptions | undefined): void;
+  /** Where a job execution's container writes its output (standard output and error). */
+  executionLogFile(executionName: string, containerName: string): string;
+  /** Stops running job executions (SIGTERM, SIGKILL after the grace), then the server. */
   close(): Promise<void>;
 }
 
@@ -79,17 +95,33 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
   const servicePrincipals = new ServicePrincipalStore(db, identity.tenantId);
   const callers = new Callers(principals, applications, servicePrincipals);
   const assignments = new RoleAssignmentStore(db);
+  const replication = new Replication(db, realism.replicationDelayMs);
   let url = "";
   const baseUrl = () => url;
 
   const app = new Hono();
-  registerTokenRoute(app, { tenantId: identity.tenantId, principals, applications, servicePrincipals });
+  const containerApps = openContainerApps(db, {
+    images: options.containerImages ?? {},
+    dataDirectory: options.dataDirectory,
+    graceMs: options.executionGraceMs,
+    identityEndpoint: () => `${url}${IDENTITY_ENDPOINT_PATH}`,
+  });
+  registerIdentityEndpoint(app, { runner: containerApps.runner, principals, servicePrincipals });
+  registerTokenRoute(app, {
+    tenantId: identity.tenantId,
+    principals,
+    applications,
+    servicePrincipals,
+    replication,
+  });
   const graph = {
     callers,
     principals,
     applications,
     servicePrincipals,
     audits: new DirectoryAuditStore(db),
+    replication,
+    recycleBin: new RecycleBinStore(db),
     faults,
     realism,
     baseUrl,
@@ -99,16 +131,18 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     db,
     identity,
     callers,
-    authorizer: new Authorizer(assignments),
+    authorizer: new Authorizer(assignments, replication),
     resources: new ResourceStore(db),
     assignments,
     servicePrincipals,
+    replication,
     providers: new ProviderStore(db),
     activity: new ActivityStore(db, identity.tenantId),
     faults,
     realism,
     throttle: new ArmThrottle(realism.throttling),
     baseUrl,
+    containerApps: { store: containerApps.store, runner: containerApps.runner },
   };
   app.all("*", (c) => handleArmRequest(c, arm));
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -142,8 +176,11 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
       principals.register(registration);
     },
     setFaults: (next) => faults.configure(next),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    executionLogFile: (executionName, containerName) =>
+      containerApps.runner.logFile(executionName, containerName),
+    close: async () => {
+      await containerApps.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => {
           db.close();
           if (error) reject(error);
@@ -151,6 +188,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
         });
         // Keep-alive sockets from SDK clients would otherwise hold close() open.
         if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -11,6 +11,7 @@ import type { ArmDeps } from "./arm-deps.ts";
 import { listChildResources } from "./child-resources.ts";
 import type { IntendedOperation } from "./intended-operation.ts";
 import type { ArmTarget } from "./path.ts";
+import { afterProviderDelete, routeProviderRequest } from "./provider-routes.ts";
 import { handleProvider, listProviders } from "./providers.ts";
 import { handleResourceGroup, listResourceGroups } from "./resource-groups.ts";
 import { handleResource, listResources } from "./resources.ts";
@@ -62,7 +63,10 @@ export function routeArmRequest(deps: ArmDeps, req: ArmRequest): ArmResult {
     }
   }
   if (req.method === "DELETE" && (target.kind === "resourceGroup" || target.kind === "resource")) {
-    if (result.status === 200 || result.status === 202) deps.assignments.deleteUnder(req.intended.scope);
+    if (result.status === 200 || result.status === 202) {
+      deps.assignments.deleteUnder(req.intended.scope);
+      afterProviderDelete(deps, req.intended.scope);
+    }
   }
   return result;
 }
@@ -82,6 +86,12 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
       .run(id, resultResourceId ?? null);
     return id;
   };
+  const provider = routeProviderRequest(deps, req, {
+    subscriptionId: deps.identity.subscriptionId,
+    baseUrl,
+    newOperationId,
+  });
+  if (provider !== undefined) return provider;
 
   switch (target.kind) {
     case "subscriptions":
@@ -141,6 +151,7 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
         {
           assignments: deps.assignments,
           servicePrincipals: deps.servicePrincipals,
+          replication: deps.replication,
           resources: deps.resources,
           tenantId: deps.identity.tenantId,
         },

@@ -1,7 +1,9 @@
 // Decides a client-credentials token request the way Entra does, in Entra's order and with its error
 // codes: the tenant, the grant, the scope, then the client (a bootstrap principal, or an application
-// with a live password and a service principal).
+// with a live password and a service principal). With a replication delay (realism), an application or
+// service principal younger than the delay is not found yet, and a secret younger than it is not valid yet.
 import type { ApplicationStore } from "../store/application-store.ts";
+import type { Replication } from "../store/replication-store.ts";
 import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
 import { audienceOfScope } from "./audiences.ts";
 import { type EntraError, entraError } from "./entra-error.ts";
@@ -12,6 +14,7 @@ export interface ClientCredentialsDeps {
   principals: Principals;
   applications: ApplicationStore;
   servicePrincipals: ServicePrincipalStore;
+  replication: Replication;
 }
 
 export function grantClientCredentials(
@@ -72,7 +75,13 @@ export function grantClientCredentials(
   }
 
   const app = deps.applications.getByAppId(clientId);
-  if (app === undefined) {
+  const sp = app === undefined ? undefined : deps.servicePrincipals.getByAppId(app.appId);
+  const { replication } = deps;
+  const young =
+    app !== undefined &&
+    (replication.pending("application", app.id) ||
+      (sp !== undefined && replication.pending("servicePrincipal", sp.id)));
+  if (app === undefined || young) {
     return entraError(
       400,
       "unauthorized_client",
@@ -80,9 +89,10 @@ export function grantClientCredentials(
       `Application with identifier '${clientId}' was not found in the directory '${deps.tenantId}'.`,
     );
   }
-  const check = deps.applications.checkSecret(app.id, secret);
-  if (check === "invalid") return invalidSecret();
-  if (check === "expired") {
+  const match = deps.applications.matchSecret(app.id, secret);
+  // Entra answers a secret it has not replicated yet exactly as a wrong one.
+  if (match === undefined || replication.pending("password", match.keyId)) return invalidSecret();
+  if (match.check === "expired") {
     return entraError(
       401,
       "invalid_client",
@@ -90,7 +100,7 @@ export function grantClientCredentials(
       `The provided client secret keys for app '${app.appId}' are expired.`,
     );
   }
-  if (deps.servicePrincipals.getByAppId(app.appId) === undefined) {
+  if (sp === undefined) {
     return entraError(
       401,
       "invalid_client",

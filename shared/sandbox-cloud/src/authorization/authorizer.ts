@@ -1,23 +1,34 @@
 // Decides whether a caller may perform an ARM action at a scope: a bootstrap principal acts as Owner at
 // its registered scopes; an application's service principal has exactly what its role assignments grant
-// at scopes covering the target.
+// at scopes covering the target. With a replication delay (realism), an assignment grants nothing until
+// the delay has passed since it was made, as Azure RBAC's caches take minutes to see a new one.
 import { scopeCovers } from "../arm/scope.ts";
 import type { Caller } from "../auth/callers.ts";
-import type { RoleAssignmentStore } from "../store/role-assignment-store.ts";
+import type { Replication } from "../store/replication-store.ts";
+import type { RoleAssignment, RoleAssignmentStore } from "../store/role-assignment-store.ts";
 import { builtInRole } from "./built-in-roles.ts";
 import { roleAllows } from "./permissions.ts";
 
 export class Authorizer {
   readonly #assignments: RoleAssignmentStore;
+  readonly #replication: Replication;
 
-  constructor(assignments: RoleAssignmentStore) {
+  constructor(assignments: RoleAssignmentStore, replication: Replication) {
     this.#assignments = assignments;
+    this.#replication = replication;
+  }
+
+  /** The principal's assignments that have taken effect. */
+  #effective(principalId: string): RoleAssignment[] {
+    return this.#assignments
+      .forPrincipal(principalId)
+      .filter((a) => !this.#replication.pendingSince(Date.parse(a.properties.createdOn)));
   }
 
   allows(caller: Caller, action: string, scope: string): boolean {
     if (caller.kind === "bootstrap") return scopeCovers(caller.ownerScopes, scope);
     if (caller.objectId === undefined) return false;
-    return this.#assignments.forPrincipal(caller.objectId).some((assignment) => {
+    return this.#effective(caller.objectId).some((assignment) => {
       const role = builtInRole(lastSegment(assignment.properties.roleDefinitionId));
       return (
         role !== undefined && scopeCovers([assignment.properties.scope], scope) && roleAllows(role, action)
@@ -35,7 +46,7 @@ export class Authorizer {
         ? caller.ownerScopes
         : caller.objectId === undefined
           ? []
-          : this.#assignments.forPrincipal(caller.objectId).map((a) => a.properties.scope);
+          : this.#effective(caller.objectId).map((a) => a.properties.scope);
     return grantScopes.some((grant) => scopeCovers([scope], grant));
   }
 }

@@ -1,11 +1,14 @@
 // {scope}/providers/Microsoft.Authorization/roleAssignments[/{name}] with ARM's validation order and
-// error codes. Stricter than Azure in one place: ARM skips the principal lookup when principalType is
-// given (to ride out directory replication); the sandbox has no replication delay, so it always checks.
+// error codes. ARM looks the principal up in the directory unless principalType is given (the documented
+// way to ride out directory replication); with a replication delay (realism), a principal younger than it
+// is not found by that lookup. Stricter than Azure in one place: a principal that does not exist at all is
+// refused even with principalType (Azure would store an assignment to nobody).
 import type { IntendedOperation } from "../arm/intended-operation.ts";
 import type { ScopeTarget } from "../arm/path.ts";
 import { type ArmResult, armError } from "../arm/result.ts";
 import { sameId, scopeCovers, segmentsOf } from "../arm/scope.ts";
 import type { Caller } from "../auth/callers.ts";
+import type { Replication } from "../store/replication-store.ts";
 import type { ResourceStore } from "../store/resource-store.ts";
 import type { RoleAssignment, RoleAssignmentStore } from "../store/role-assignment-store.ts";
 import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
@@ -15,6 +18,7 @@ import { roleDefinitionId } from "./role-definitions.ts";
 export interface RoleAssignmentDeps {
   assignments: RoleAssignmentStore;
   servicePrincipals: ServicePrincipalStore;
+  replication: Replication;
   resources: ResourceStore;
   tenantId: string;
 }
@@ -106,11 +110,13 @@ function createAssignment(
       `The specified role definition with ID '${match[2]}' does not exist.`,
     );
   }
-  if (deps.servicePrincipals.get(principalId) === undefined) {
+  const principal = deps.servicePrincipals.get(principalId);
+  const lookedUp = principalType === undefined;
+  if (principal === undefined || (lookedUp && deps.replication.pending("servicePrincipal", principal.id))) {
     return fail(
       400,
       "PrincipalNotFound",
-      `Principal ${principalId} does not exist in the directory ${deps.tenantId}. Check that you have the correct principal ID.`,
+      `Principal ${principalId} does not exist in the directory ${deps.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
     );
   }
   if (principalType !== undefined && principalType !== "ServicePrincipal") {

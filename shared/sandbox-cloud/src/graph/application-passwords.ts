@@ -43,6 +43,8 @@ export function addPassword(
     startDateTime: start,
     endDateTime: end,
   });
+  // Sign-in with it is refused until it has replicated (realism.replicationDelayMs).
+  deps.replication.written("password", credential.keyId);
   return {
     status: 200,
     body: {

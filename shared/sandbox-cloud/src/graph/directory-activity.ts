@@ -30,6 +30,9 @@ export function directoryActivity(target: GraphTarget, method: string): Director
       return method === "POST" ? activity("Add service principal", "Add", "write") : undefined;
     case "servicePrincipal":
       return method === "DELETE" ? activity("Delete service principal", "Delete", "delete") : undefined;
+    case "deletedItem":
+      // Named for what was deleted once it is known (GraphResult.activityDisplayName).
+      return method === "DELETE" ? activity("Hard Delete application", "Delete", "delete") : undefined;
     default:
       return undefined;
   }

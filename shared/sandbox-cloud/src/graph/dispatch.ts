@@ -10,8 +10,11 @@ import type { Faults } from "../faults.ts";
 import type { Realism } from "../realism.ts";
 import type { ApplicationStore } from "../store/application-store.ts";
 import type { DirectoryAuditStore } from "../store/directory-audit-store.ts";
+import type { RecycleBinStore } from "../store/recycle-bin-store.ts";
+import type { Replication } from "../store/replication-store.ts";
 import type { ServicePrincipalStore } from "../store/service-principal-store.ts";
 import { application, applicationsCollection } from "./applications.ts";
+import { deletedItem, deletedItems } from "./deleted-items.ts";
 import { type DirectoryActivity, directoryActivity } from "./directory-activity.ts";
 import { directoryAudits } from "./directory-audits.ts";
 import { type GraphTarget, parseGraphPath } from "./path.ts";
@@ -24,6 +27,8 @@ export interface GraphDeps {
   applications: ApplicationStore;
   servicePrincipals: ServicePrincipalStore;
   audits: DirectoryAuditStore;
+  replication: Replication;
+  recycleBin: RecycleBinStore;
   faults: Faults;
   realism: Realism;
   baseUrl: () => string;
@@ -98,9 +103,13 @@ async function decide(
     applications: deps.applications,
     servicePrincipals: deps.servicePrincipals,
     principals: deps.principals,
+    replication: deps.replication,
+    recycleBin: deps.recycleBin,
+    quota: deps.realism.directoryObjectQuota,
+    creator: caller.objectId ?? caller.clientId,
     baseUrl: deps.baseUrl(),
   };
-  const req = { method, url, body };
+  const req = { method, url, body, prefer: c.req.header("prefer") };
   switch (target.kind) {
     case "applications":
       return applicationsCollection(directory, req);
@@ -112,6 +121,10 @@ async function decide(
       return servicePrincipal(directory, target, req);
     case "directoryAudits":
       return directoryAudits(deps.audits, req, directory.baseUrl);
+    case "deletedItems":
+      return deletedItems(directory, target, req);
+    case "deletedItem":
+      return deletedItem(directory, target, req);
   }
 }
 
@@ -125,7 +138,10 @@ function audit(deps: GraphDeps, caller: Caller, activity: DirectoryActivity, res
     servicePrincipalId: caller.objectId ?? null,
   };
   const entries = [
-    { activityDisplayName: activity.activityDisplayName, target: result.target },
+    {
+      activityDisplayName: result.activityDisplayName ?? activity.activityDisplayName,
+      target: result.target,
+    },
     ...(failed ? [] : (result.cascade ?? [])),
   ];
   for (const entry of entries) {

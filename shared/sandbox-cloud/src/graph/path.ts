@@ -5,7 +5,8 @@
 import { isGuid } from "../arm/naming.ts";
 import { decodePathSegments } from "../uri-path.ts";
 
-export type ObjectKey = { id: string } | { appId: string };
+/** `uniqueName` addresses applications only (the alternate key of Graph's application upsert). */
+export type ObjectKey = { id: string } | { appId: string } | { uniqueName: string };
 
 export type GraphTarget =
   | { kind: "applications" }
@@ -13,6 +14,10 @@ export type GraphTarget =
   | { kind: "servicePrincipals" }
   | { kind: "servicePrincipal"; key: ObjectKey }
   | { kind: "directoryAudits" }
+  /** `/directory/deletedItems/microsoft.graph.application` (or `.servicePrincipal`). */
+  | { kind: "deletedItems"; type: "application" | "servicePrincipal" }
+  /** `/directory/deletedItems/{id}`. */
+  | { kind: "deletedItem"; id: string }
   | { kind: "unknown"; segment: string }
   /** A path Graph refuses with 400 before looking anything up. */
   | { kind: "invalid"; message: string };
@@ -34,13 +39,18 @@ export function parseGraphPath(pathname: string): GraphTarget {
       : unknown(second);
   }
 
-  const keyed = /^(applications|servicePrincipals)\(appId='([^']*)'\)$/i.exec(first);
+  if (first.toLowerCase() === "directory") return deletedItemsPath(second, third, extra);
+
+  const keyed = /^(applications|servicePrincipals)\((appId|uniqueName)='([^']*)'\)$/i.exec(first);
   const set = (keyed?.[1] ?? first).toLowerCase();
   if (set !== "applications" && set !== "serviceprincipals") return unknown(first);
   let key: ObjectKey | undefined;
   let rest = [second, third, ...extra].filter((s): s is string => s !== undefined);
-  if (keyed?.[2] !== undefined) key = { appId: keyed[2] };
-  else if (rest[0] !== undefined) {
+  if (keyed?.[3] !== undefined) {
+    const byUniqueName = keyed[2]?.toLowerCase() === "uniquename";
+    if (byUniqueName && set !== "applications") return unknown(first);
+    key = byUniqueName ? { uniqueName: keyed[3] } : { appId: keyed[3] };
+  } else if (rest[0] !== undefined) {
     if (!isGuid(rest[0])) return { kind: "invalid", message: `Invalid object identifier '${rest[0]}'.` };
     key = { id: rest[0] };
     rest = rest.slice(1);
@@ -57,6 +67,23 @@ export function parseGraphPath(pathname: string): GraphTarget {
   return unknown(rest[0]);
 }
 
+/** `/directory/deletedItems/{id}` or `/directory/deletedItems/microsoft.graph.{type}`. */
+function deletedItemsPath(
+  second: string | undefined,
+  third: string | undefined,
+  extra: string[],
+): GraphTarget {
+  if (second?.toLowerCase() !== "deleteditems") return { kind: "unknown", segment: second ?? "" };
+  if (third === undefined || extra.length > 0)
+    return { kind: "unknown", segment: extra[0] ?? "deletedItems" };
+  const cast = /^microsoft\.graph\.(application|serviceprincipal)$/i.exec(third)?.[1]?.toLowerCase();
+  if (cast === "application") return { kind: "deletedItems", type: "application" };
+  if (cast === "serviceprincipal") return { kind: "deletedItems", type: "servicePrincipal" };
+  if (!isGuid(third)) return { kind: "invalid", message: `Invalid object identifier '${third}'.` };
+  return { kind: "deletedItem", id: third };
+}
+
 export function describeKey(key: ObjectKey): string {
-  return "id" in key ? key.id : `appId='${key.appId}'`;
+  if ("id" in key) return key.id;
+  return "appId" in key ? `appId='${key.appId}'` : `uniqueName='${key.uniqueName}'`;
 }

@@ -12,6 +12,8 @@ export interface GraphResult {
   body?: unknown;
   headers?: Record<string, string>;
   target?: AuditTarget;
+  /** The audit activity when only the outcome tells (an upsert that created, a permanent delete). */
+  activityDisplayName?: string;
   /** Further audit records a cascade produced (deleting an application deletes its service principal). */
   cascade?: { activityDisplayName: string; target: AuditTarget }[];
 }

@@ -1,8 +1,10 @@
 // /v1.0/servicePrincipals: create for an application (one per appId), list with $filter, get by id or
-// appId, delete. Deleting a service principal revokes its application's tokens.
+// appId, delete. Deleting a service principal revokes its application's tokens. As for applications, a
+// collection query does not see a service principal younger than the replication delay; keyed reads do.
 import type { ServicePrincipal, ServicePrincipalStore } from "../store/service-principal-store.ts";
 import { collection, entity } from "./collection.ts";
 import type { DirectoryDeps, GraphRequest } from "./directory-deps.ts";
+import { noteCreated, noteDeleted, quotaRefusal } from "./directory-objects.ts";
 import { parseGraphFilter, stringMatches } from "./filter.ts";
 import { describeKey, type GraphTarget, type ObjectKey } from "./path.ts";
 import { type GraphResult, graphError, methodNotAllowed, notFound } from "./result.ts";
@@ -29,6 +31,7 @@ export function servicePrincipalsCollection(deps: DirectoryDeps, req: GraphReque
   }
   const items = deps.servicePrincipals
     .list()
+    .filter((sp) => !deps.replication.pending("servicePrincipal", sp.id))
     .filter((sp) => clauses.every((c) => stringMatches(c, fields[c.path]?.(sp))));
   return collection(items, req.url, deps.baseUrl, "servicePrincipals");
 }
@@ -43,6 +46,7 @@ export function servicePrincipal(
   if (req.method === "GET") return entity(sp, req.url, deps.baseUrl, "servicePrincipals");
   if (req.method !== "DELETE") return methodNotAllowed(req.method);
   deps.servicePrincipals.delete(sp.id);
+  noteDeleted(deps, "servicePrincipal", sp.id, { ...sp });
   deps.principals.revokeTokens(sp.appId);
   return { status: 204, target: { id: sp.id, displayName: sp.displayName, type: "ServicePrincipal" } };
 }
@@ -52,6 +56,8 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
   if (typeof appId !== "string" || appId === "") {
     return graphError(400, "Request_BadRequest", "Property 'appId' is required.");
   }
+  const refused = quotaRefusal(deps);
+  if (refused !== undefined) return refused;
   const app = deps.applications.getByAppId(appId);
   if (app === undefined) {
     return graphError(
@@ -69,6 +75,7 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
       { id: app.id, displayName: app.displayName, type: "Application" },
     );
   }
+  noteCreated(deps, "servicePrincipal", sp.id);
   const result = entity(sp, new URL(deps.baseUrl), deps.baseUrl, "servicePrincipals");
   return {
     ...result,
@@ -79,5 +86,6 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
 }
 
 function find(store: ServicePrincipalStore, key: ObjectKey): ServicePrincipal | undefined {
-  return "id" in key ? store.get(key.id) : store.getByAppId(key.appId);
+  if ("id" in key) return store.get(key.id);
+  return "appId" in key ? store.getByAppId(key.appId) : undefined;
 }

@@ -9,6 +9,8 @@ export interface Application {
   displayName: string;
   tags: string[];
   notes: string | null;
+  /** The alternate key an upsert created it under; null otherwise (and absent in older data). */
+  uniqueName?: string | null;
   createdDateTime: string;
   publisherDomain: string;
   signInAudience: "AzureADMyOrg";
@@ -25,8 +27,6 @@ export interface PasswordCredential {
   secretText: null;
 }
 
-export type SecretCheck = "valid" | "invalid" | "expired";
-
 // Entra's generated secrets are 40 characters from this alphabet, with "Q~" at positions 4-5.
 const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
 
@@ -39,13 +39,19 @@ export class ApplicationStore {
     this.#publisherDomain = publisherDomain;
   }
 
-  create(fields: { displayName: string; tags: string[]; notes: string | null }): Application {
+  create(fields: {
+    displayName: string;
+    tags: string[];
+    notes: string | null;
+    uniqueName?: string;
+  }): Application {
     const app: Application = {
       id: randomUUID(),
       appId: randomUUID(),
       displayName: fields.displayName,
       tags: fields.tags,
       notes: fields.notes,
+      uniqueName: fields.uniqueName ?? null,
       createdDateTime: graphTime(new Date()),
       publisherDomain: this.#publisherDomain,
       signInAudience: "AzureADMyOrg",
@@ -62,6 +68,15 @@ export class ApplicationStore {
 
   getByAppId(appId: string): Application | undefined {
     return parse(this.#db.prepare("SELECT body FROM applications WHERE app_id = ?").get(appId.toLowerCase()));
+  }
+
+  /** Alternate keys compare case-insensitively. */
+  getByUniqueName(uniqueName: string): Application | undefined {
+    return parse(
+      this.#db
+        .prepare("SELECT body FROM applications WHERE lower(json_extract(body, '$.uniqueName')) = ?")
+        .get(uniqueName.toLowerCase()),
+    );
   }
 
   list(): Application[] {
@@ -126,16 +141,23 @@ export class ApplicationStore {
     );
   }
 
-  /** Whether `secret` is one of the application's passwords, and whether that password is in date. */
-  checkSecret(applicationId: string, secret: string, now = new Date()): SecretCheck {
+  /** The password `secret` is (its keyId), and whether it is in date; undefined when it is none of them. */
+  matchSecret(
+    applicationId: string,
+    secret: string,
+    now = new Date(),
+  ): { keyId: string; check: "valid" | "expired" } | undefined {
     const given = Buffer.from(hash(secret), "hex");
     const rows = this.#db
-      .prepare("SELECT secret_hash, start_at, end_at FROM password_credentials WHERE application_id = ?")
-      .all(applicationId) as { secret_hash: string; start_at: string; end_at: string }[];
+      .prepare(
+        "SELECT key_id, secret_hash, start_at, end_at FROM password_credentials WHERE application_id = ?",
+      )
+      .all(applicationId) as { key_id: string; secret_hash: string; start_at: string; end_at: string }[];
     const match = rows.find((row) => timingSafeEqual(Buffer.from(row.secret_hash, "hex"), given));
-    if (match === undefined) return "invalid";
+    if (match === undefined) return undefined;
     const time = now.toISOString();
-    return match.start_at <= time && time < match.end_at ? "valid" : "expired";
+    const check = match.start_at <= time && time < match.end_at ? "valid" : "expired";
+    return { keyId: match.key_id, check };
   }
 }
 
