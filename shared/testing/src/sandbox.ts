@@ -1,7 +1,7 @@
 // The sandbox cloud with HayMaker's own identity registered in it (Owner of the subscription, allowed to
 // write the directory), and the environment a service reads to act as that identity.
 import { randomUUID } from "node:crypto";
-import { type SandboxCloud, startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "@haymaker/sandbox-cloud";
 
 export interface SandboxWithOrchestrator {
   sandbox: SandboxCloud;
@@ -11,8 +11,11 @@ export interface SandboxWithOrchestrator {
   cloudEnv: Record<string, string>;
 }
 
-export async function startSandboxWithOrchestrator(): Promise<SandboxWithOrchestrator> {
-  const sandbox = await startSandboxCloud({ port: 0 });
+/** `options` go to the sandbox as they are: realism, faults, a data directory. */
+export async function startSandboxWithOrchestrator(
+  options: SandboxCloudOptions = {},
+): Promise<SandboxWithOrchestrator> {
+  const sandbox = await startSandboxCloud({ port: 0, ...options });
   const clientId = randomUUID();
   const clientSecret = `orchestrator-${randomUUID()}`;
   sandbox.registerPrincipal({

@@ -21,8 +21,9 @@ import { attempt, deleteIfPresent } from "./errors.ts";
 import { createGraphClient } from "./graph-client.ts";
 import { GraphIdentities } from "./identities.ts";
 import { RoleGrants } from "./roles.ts";
+import { listByTags, RESOURCE_GROUP_TYPE } from "./tagged.ts";
 
-export const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
+export { RESOURCE_GROUP_TYPE };
 
 export interface ArmGraphCloudControlOptions {
   credential: TokenCredential;
@@ -111,27 +112,13 @@ export class ArmGraphCloudControl implements CloudControl {
   }
 
   async listTagged(tags: Record<string, string>): Promise<TaggedResource[]> {
-    const entries = Object.entries(tags);
-    const first = entries[0];
+    const first = Object.entries(tags)[0];
+    // A caller's mistake, not a cloud failure: thrown as is, so no retry policy takes it for a network error.
     if (first === undefined) throw new Error("listTagged needs at least one tag to filter on.");
-    // ARM filters on one tag pair at a time; the rest are matched here.
-    const filter = `tagName eq '${first[0].replaceAll("'", "''")}' and tagValue eq '${first[1].replaceAll("'", "''")}'`;
-    const matches = (candidate: Record<string, string> | undefined) =>
-      entries.every(([key, value]) => tagValue(candidate, key) === value);
-    return attempt(`Listing resources tagged ${first[0]}=${first[1]}`, async () => {
-      const found: TaggedResource[] = [];
-      for await (const group of this.#resources.resourceGroups.list({ filter })) {
-        if (group.id !== undefined && matches(group.tags)) {
-          found.push({ resourceId: group.id, type: RESOURCE_GROUP_TYPE, tags: group.tags ?? {} });
-        }
-      }
-      for await (const resource of this.#resources.resources.list({ filter })) {
-        if (resource.id !== undefined && resource.type !== undefined && matches(resource.tags)) {
-          found.push({ resourceId: resource.id, type: resource.type, tags: resource.tags ?? {} });
-        }
-      }
-      return found;
-    });
+    const [name, value] = first;
+    return attempt(`Listing resources tagged ${name}=${value}`, () =>
+      listByTags(this.#resources, this.#apiVersions, tags),
+    );
   }
 
   async deleteResource(resourceId: string, type: string): Promise<DeleteOutcome> {
@@ -155,12 +142,4 @@ export class ArmGraphCloudControl implements CloudControl {
   activity(from: Date, to: Date, caller?: string): Promise<ActivityRecord[]> {
     return readActivity(this.#monitor, from, to, caller);
   }
-}
-
-/** ARM tag names are case-insensitive. */
-function tagValue(tags: Record<string, string> | undefined, key: string): string | undefined {
-  if (tags === undefined) return undefined;
-  const lower = key.toLowerCase();
-  for (const [name, value] of Object.entries(tags)) if (name.toLowerCase() === lower) return value;
-  return undefined;
 }
