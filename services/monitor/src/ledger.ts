@@ -1,7 +1,7 @@
 // What monitor remembers between messages: which runs were cancelled, when it first asked each agent to stop,
 // and which checks it has already handled. Everything else travels in the check messages themselves.
-// Locally a SQLite file under the data directory; the port lets an Azure store take its place (a Container
-// Apps job has no disk that outlives it).
+// Locally a SQLite file under the data directory; in Azure the state container in Cosmos DB
+// (cosmos-ledger.ts), since a Container Apps job has no disk that outlives it. ledger-from-env.ts chooses.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -28,8 +28,8 @@ export interface MonitorLedger {
   markCheckHandled(eventId: string, at: Date): Promise<void>;
 }
 
-// Nothing older than a pipeline message's time to live (P14D) can still matter.
-const RETENTION_MS = 14 * 24 * 3600 * 1000;
+/** Nothing older than a pipeline message's time to live (P14D) can still matter. */
+export const RETENTION_MS = 14 * 24 * 3600 * 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cancelled_runs (
