@@ -5,7 +5,7 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { FileReportStore } from "@haymaker/stores";
+import { reportStoreFromEnv } from "@haymaker/stores";
 import { reportConfig } from "./config.ts";
 import { onAgentCleaned, onRunFailed, onRunRejected, SOURCE } from "./handler.ts";
 import { SqliteRunLedger } from "./sqlite-run-ledger.ts";
@@ -14,7 +14,11 @@ export async function main(): Promise<void> {
   const config = configOrExit(reportConfig);
   const logger = createLogger({ service: "report", level: config.logLevel });
   const ledger = SqliteRunLedger.inDataDirectory(config.dataDirectory);
-  const ports = { ledger, cloud: config.cloud, reports: new FileReportStore(config.dataDirectory) };
+  const ports = {
+    ledger,
+    cloud: config.cloud,
+    reports: configOrExit(() => reportStoreFromEnv(process.env, "report", config.dataDirectory)),
+  };
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("report").map((subscription) =>

@@ -5,7 +5,7 @@ import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { processRuntimeFromEnv } from "@haymaker/runtime";
-import { FileReportStore, FileSecretStore } from "@haymaker/stores";
+import { FileSecretStore, reportStoreFromEnv } from "@haymaker/stores";
 import { validateConfig } from "./config.ts";
 import { SOURCE, validateRun } from "./handler.ts";
 
@@ -16,7 +16,7 @@ export async function main(): Promise<void> {
   const deps = {
     cloud: config.cloud,
     secrets: new FileSecretStore(config.dataDirectory),
-    reports: new FileReportStore(config.dataDirectory),
+    reports: configOrExit(() => reportStoreFromEnv(process.env, "validate", config.dataDirectory)),
     runtime,
     loadCatalogue: () => loadScenarioCatalogue(config.scenariosDirectory),
   };
