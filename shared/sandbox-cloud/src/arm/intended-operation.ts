@@ -1,6 +1,7 @@
 // The operation a request would perform, known before any handler runs: authentication, authorization
 // and injected faults are recorded (and 403s explained) under the name of the action refused. The
 // category is what fault injection draws against.
+import { containerAppsOperation } from "../container-apps/operations.ts";
 import type { FaultCategory } from "../faults.ts";
 import { type ArmTarget, childCollectionIdOf, groupId, resourceIdOf, resourceTypeOf } from "./path.ts";
 
@@ -13,6 +14,8 @@ export interface IntendedOperation {
 }
 
 export function intendedOperation(target: ArmTarget, method: string): IntendedOperation {
+  const special = containerAppsOperation(target, method);
+  if (special !== undefined) return special;
   const verb = method === "DELETE" ? "delete" : method === "GET" || method === "HEAD" ? "read" : "write";
   const single = (name: string, scope: string): IntendedOperation => ({ name, scope, category: verb });
   const list = (name: string, scope: string): IntendedOperation => ({ name, scope, category: "list" });

@@ -9,6 +9,7 @@ import type { Principals } from "./principals.ts";
 export interface Caller {
   /** The client (application) id: a bootstrap principal's id or an application's appId. */
   clientId: string;
+  /** A user-assigned managed identity counts as "application": a service principal with role assignments. */
   kind: "bootstrap" | "application";
   /** The service principal's object id; undefined for bootstrap principals. */
   objectId: string | undefined;
@@ -52,10 +53,29 @@ export class Callers {
       };
     }
     const app = this.#applications.getByAppId(owner.clientId);
-    const sp = app === undefined ? undefined : this.#servicePrincipals.getByAppId(app.appId);
-    if (app === undefined || sp === undefined) return undefined;
+    if (app === undefined) return this.#managedIdentity(owner);
+    const sp = this.#servicePrincipals.getByAppId(app.appId);
+    if (sp === undefined) return undefined;
     return {
       clientId: app.appId,
+      kind: "application",
+      objectId: sp.id,
+      ownerScopes: [],
+      directoryWriter: false,
+      audience: owner.audience,
+    };
+  }
+
+  /**
+   * A user-assigned managed identity has a service principal and no application; its tokens come from a
+   * job execution's identity endpoint (managed-identity/token-endpoint.ts) and stop working when the
+   * identity is deleted, with its principal.
+   */
+  #managedIdentity(owner: { clientId: string; audience: string }): Caller | undefined {
+    const sp = this.#servicePrincipals.getByAppId(owner.clientId);
+    if (sp?.servicePrincipalType !== "ManagedIdentity") return undefined;
+    return {
+      clientId: sp.appId,
       kind: "application",
       objectId: sp.id,
       ownerScopes: [],

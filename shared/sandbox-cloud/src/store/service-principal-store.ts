@@ -10,8 +10,11 @@ export interface ServicePrincipal {
   displayName: string;
   appDisplayName: string;
   appOwnerOrganizationId: string;
-  servicePrincipalType: "Application";
+  /** "ManagedIdentity" for a user-assigned identity's principal (managed-identity/), which has no application. */
+  servicePrincipalType: "Application" | "ManagedIdentity";
   servicePrincipalNames: string[];
+  /** A managed identity's: `isExplicit=True` and its ARM resource id, as Graph shows them. */
+  alternativeNames?: string[];
   accountEnabled: true;
   tags: string[];
 }
@@ -42,6 +45,31 @@ export class ServicePrincipalStore {
       .prepare("INSERT OR IGNORE INTO service_principals (id, app_id, body) VALUES (?, ?, ?)")
       .run(sp.id, sp.appId, JSON.stringify(sp));
     return inserted.changes > 0 ? sp : undefined;
+  }
+
+  /** The principal of a user-assigned managed identity: its object id, client id and ARM resource id. */
+  createManagedIdentity(identity: {
+    principalId: string;
+    clientId: string;
+    displayName: string;
+    resourceId: string;
+  }): ServicePrincipal {
+    const sp: ServicePrincipal = {
+      id: identity.principalId,
+      appId: identity.clientId,
+      displayName: identity.displayName,
+      appDisplayName: identity.displayName,
+      appOwnerOrganizationId: this.#tenantId,
+      servicePrincipalType: "ManagedIdentity",
+      servicePrincipalNames: [identity.clientId, identity.resourceId],
+      alternativeNames: ["isExplicit=True", identity.resourceId],
+      accountEnabled: true,
+      tags: [],
+    };
+    this.#db
+      .prepare("INSERT INTO service_principals (id, app_id, body) VALUES (?, ?, ?)")
+      .run(sp.id.toLowerCase(), sp.appId.toLowerCase(), JSON.stringify(sp));
+    return sp;
   }
 
   get(id: string): ServicePrincipal | undefined {
