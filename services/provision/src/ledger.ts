@@ -2,7 +2,8 @@
 // before it is published. Finding the cloud's things by name makes a repeat reuse them only while they
 // exist; once cleanup has deleted them, only this record tells a late repeat (a delivery whose completion
 // was lost with a crashed process, a run.validated redelivered upstream) from an agent never provisioned.
-// Locally a SQLite file under the data directory; the port lets a shared store take its place in Azure.
+// Locally a SQLite file under the data directory; in Azure the state container in Cosmos DB
+// (cosmos-ledger.ts), shared by every job execution. ledger-from-env.ts chooses.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -17,8 +18,8 @@ export interface ProvisionLedger {
   record(event: Provisioned): Promise<Provisioned>;
 }
 
-// A repeat cannot arrive after a pipeline message's time to live (P14D).
-const RETENTION_MS = 14 * 24 * 3600 * 1000;
+/** A repeat cannot arrive after a pipeline message's time to live (P14D). */
+export const RETENTION_MS = 14 * 24 * 3600 * 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS provisioned_agents (

@@ -8,7 +8,7 @@ import { createLogger } from "@haymaker/logging";
 import { FileSecretStore } from "@haymaker/stores";
 import { provisionConfig } from "./config.ts";
 import { provisionAgent, SOURCE } from "./handler.ts";
-import { SqliteProvisionLedger } from "./ledger.ts";
+import { provisionLedgerFromEnv } from "./ledger-from-env.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(provisionConfig);
@@ -22,7 +22,9 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const secrets = new FileSecretStore(config.dataDirectory);
-  const ledger = new SqliteProvisionLedger(config.dataDirectory);
+  const ledger = await configOrExit(() =>
+    provisionLedgerFromEnv(process.env, config.dataDirectory, "provision"),
+  );
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("provision").map((subscription) =>
