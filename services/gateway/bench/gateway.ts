@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { MAX_AGENTS_PER_RUN } from "@haymaker/contracts";
 import { machineFacts } from "@haymaker/testing";
-import { SqliteApiKeyStore } from "../src/auth/api-key-store.ts";
+import { SqliteApiKeyStore } from "../src/auth/sqlite-api-key-store.ts";
 import { type PopulatedHistory, populate } from "./populate.ts";
 import { type Area, type CpuProfile, type ProfileSummary, summariseProfile } from "./profile-summary.ts";
 import { aimsFor, figuresOf, hadErrors, type TargetFigures, table } from "./results.ts";

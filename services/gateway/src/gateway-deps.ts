@@ -4,6 +4,7 @@ import type { ProjectionStore } from "@haymaker/projections";
 import type { ReportStore } from "@haymaker/stores";
 import type { ApiKeyStore } from "./auth/api-key-store.ts";
 import type { EntraTokenVerifier } from "./auth/entra-tokens.ts";
+import type { RateLimits } from "./auth/rate-limit.ts";
 import type { DeadLetterAccess } from "./routes/dead-letter-access.ts";
 import type { DependencyCheck } from "./routes/health.ts";
 import type { StreamSettings } from "./streams/sse-loop.ts";
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   executeLimitPerMinute: number;
   /** How many other writes (cancel, cleanup, keys, dead letters…) a minute one caller may make; default 60. */
   writeLimitPerMinute?: number;
+  /** Where those budgets are counted: this process's memory by default, Cosmos DB to share them among replicas. */
+  rateLimits?: RateLimits;
   /** The scheduler's schedule (a cron expression, UTC, or "off"), for /api/status; default "off". */
   schedule?: string;
   /** What /api/health checks besides projections, catalogue and keys (e.g. the bus). */

@@ -6,10 +6,11 @@ import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymak
 import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
 import { createLogger } from "@haymaker/logging";
 import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
-import { FileReportStore } from "@haymaker/stores";
+import { reportStoreFromEnv } from "@haymaker/stores";
 import { createGateway } from "./app.ts";
-import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
 import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
+import { openApiKeyStore } from "./auth/open-api-key-store.ts";
+import { openRateLimits } from "./auth/open-rate-limits.ts";
 import { gatewayConfig } from "./config.ts";
 import { serveGateway } from "./serve.ts";
 
@@ -23,7 +24,9 @@ export async function main(): Promise<void> {
   const publisher = new EventPublisher(client);
   const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "gateway"));
   const projections = await openProjectionStore(cosmos, config.dataDirectory);
-  const keys = SqliteApiKeyStore.open(config.dataDirectory);
+  // Keys and budgets in Cosmos DB when it is configured, so that every replica shares them.
+  const keys = await openApiKeyStore(cosmos, config.dataDirectory);
+  const limits = await openRateLimits(cosmos);
   const queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
   const operations = ReplayOperations.open(config.dataDirectory, queues);
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
@@ -37,7 +40,7 @@ export async function main(): Promise<void> {
         return cached.catalogue;
       },
       projections,
-      reports: new FileReportStore(config.dataDirectory),
+      reports: configOrExit(() => reportStoreFromEnv(process.env, "gateway", config.dataDirectory)),
       keys,
       ...(config.entra === undefined
         ? {}
@@ -47,6 +50,7 @@ export async function main(): Promise<void> {
             }),
           }),
       executeLimitPerMinute: config.executeLimitPerMinute,
+      rateLimits: limits.rateLimits,
       writeLimitPerMinute: config.writeLimitPerMinute,
       streams: config.streamLimits,
       schedule: config.schedule,
@@ -90,6 +94,7 @@ export async function main(): Promise<void> {
     await client.close();
     await projections.close();
     keys.close();
+    limits.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());

@@ -10,7 +10,7 @@ import { resourceRecordId, SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { describe, expect, it } from "vitest";
 import { createGateway } from "./app.ts";
-import { SqliteApiKeyStore } from "./auth/api-key-store.ts";
+import { SqliteApiKeyStore } from "./auth/sqlite-api-key-store.ts";
 
 const SCENARIOS = fileURLToPath(new URL("../../../scenarios", import.meta.url));
 const RUN = EXAMPLE_DATA["run.requested"].runId;

@@ -6,7 +6,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { every } from "hono/combine";
 import { requireRole } from "./auth/authenticate.ts";
-import { DEFAULT_WRITE_LIMIT_PER_MINUTE, RateLimiter, rateLimit } from "./auth/rate-limit.ts";
+import {
+  DEFAULT_WRITE_LIMIT_PER_MINUTE,
+  inMemoryRateLimits,
+  type RateLimit,
+  rateLimit,
+} from "./auth/rate-limit.ts";
 import { apiError } from "./errors.ts";
 import type { GatewayDeps } from "./gateway-deps.ts";
 import {
@@ -17,11 +22,12 @@ import {
   rateLimitOf,
 } from "./openapi/route-spec.ts";
 
-/** One budget per rate-limit class, each counting every caller apart. */
-function rateLimiters(deps: GatewayDeps): Record<RateLimitClass, RateLimiter> {
+/** One budget per rate-limit class, each counting every caller apart, where deps.rateLimits counts them. */
+function rateLimiters(deps: GatewayDeps): Record<RateLimitClass, RateLimit> {
+  const budget = deps.rateLimits ?? inMemoryRateLimits;
   return {
-    execute: new RateLimiter(deps.executeLimitPerMinute),
-    write: new RateLimiter(deps.writeLimitPerMinute ?? DEFAULT_WRITE_LIMIT_PER_MINUTE),
+    execute: budget("execute", deps.executeLimitPerMinute),
+    write: budget("write", deps.writeLimitPerMinute ?? DEFAULT_WRITE_LIMIT_PER_MINUTE),
   };
 }
 
@@ -42,7 +48,7 @@ function tooLarge(c: Context, limit: number): Response {
 function limitsOf(
   spec: RouteSpec,
   deps: GatewayDeps,
-  limiters: Record<RateLimitClass, RateLimiter>,
+  limiters: Record<RateLimitClass, RateLimit>,
 ): MiddlewareHandler {
   const method = spec.method.toUpperCase();
   const maxSize = bodyLimitOf(spec);

@@ -8,9 +8,9 @@ import { SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway } from "../app.ts";
-import { SqliteApiKeyStore } from "./api-key-store.ts";
 import { startTestAuthority, type TestAuthority } from "./entra-test-authority.ts";
 import { EntraTokenVerifier } from "./entra-tokens.ts";
+import { SqliteApiKeyStore } from "./sqlite-api-key-store.ts";
 
 const SCENARIOS = fileURLToPath(new URL("../../../../scenarios", import.meta.url));
 

@@ -9,7 +9,8 @@ import { type HayMakerEvent, loadScenarioCatalogue } from "@haymaker/contracts";
 import { SqliteProjectionStore } from "@haymaker/projections";
 import { FileReportStore } from "@haymaker/stores";
 import { createGateway } from "../app.ts";
-import { type Role, SqliteApiKeyStore } from "../auth/api-key-store.ts";
+import type { Role } from "../auth/api-key-store.ts";
+import { SqliteApiKeyStore } from "../auth/sqlite-api-key-store.ts";
 import type { GatewayDeps } from "../gateway-deps.ts";
 
 export const SCENARIOS = fileURLToPath(new URL("../../../../scenarios", import.meta.url));
