@@ -19,6 +19,7 @@ export * from "./events/telemetry.ts";
 export * from "./ids.ts";
 export * from "./parse-event.ts";
 export { type Checked, check as checkInput, describeValue, type Problem } from "./problems.ts";
+export * from "./propagation.ts";
 export * from "./scenarios/index.ts";
 export {
   isFactAboutSecret,

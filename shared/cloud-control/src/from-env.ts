@@ -3,6 +3,7 @@
 // DefaultAzureCredential (the managed identity of a Container Apps job in Azure).
 import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { parseEnv } from "@haymaker/config";
+import { PropagationWindowSchema } from "@haymaker/contracts";
 import { SandboxCredential } from "@haymaker/sandbox-cloud";
 import * as v from "valibot";
 import { ArmGraphCloudControl, isSandboxEndpoint } from "./arm-graph/arm-graph-cloud-control.ts";
@@ -23,6 +24,7 @@ const CloudEnv = v.pipe(
     HAYMAKER_AUTHORITY_HOST: v.optional(Endpoint),
     HAYMAKER_CLIENT_ID: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
     HAYMAKER_CLIENT_SECRET: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
+    HAYMAKER_PROPAGATION_WINDOW: PropagationWindowSchema,
   }),
   v.forward(
     v.check(
@@ -68,6 +70,7 @@ export function cloudControlFromEnv(env: Record<string, string | undefined>, ser
     subscriptionId: parsed.HAYMAKER_SUBSCRIPTION_ID,
     armEndpoint,
     graphEndpoint,
+    propagationWindowMs: parsed.HAYMAKER_PROPAGATION_WINDOW,
     // The sandbox finishes operations at once; Azure's own Retry-After pacing applies otherwise.
     ...(sandbox ? { pollIntervalMs: 50 } : {}),
   });

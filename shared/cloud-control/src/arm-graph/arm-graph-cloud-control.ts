@@ -5,7 +5,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { MonitorClient } from "@azure/arm-monitor";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
-import type { Identity } from "@haymaker/contracts";
+import { DEFAULT_PROPAGATION_WINDOW, type Identity, parseIsoDuration } from "@haymaker/contracts";
 import { sandboxArmClientOptions, useSandboxAuthentication } from "@haymaker/sandbox-cloud";
 import type {
   ActivityRecord,
@@ -35,6 +35,12 @@ export interface ArmGraphCloudControlOptions {
   graphEndpoint?: string;
   /** How often long-running operations are polled; the SDK's default when left out. */
   pollIntervalMs?: number;
+  /**
+   * How long a failure that a new identity's replication explains (PrincipalNotFound, 403 on granting its
+   * role, a service principal for an application Graph has not replicated) is retried before it is
+   * believed. DEFAULT_PROPAGATION_WINDOW when left out.
+   */
+  propagationWindowMs?: number;
 }
 
 /** The sandbox cloud is plain http on a loopback address; Azure is always https. */
@@ -66,11 +72,15 @@ export class ArmGraphCloudControl implements CloudControl {
     this.#resources = sign(new ResourceManagementClient(credential, subscriptionId, clientOptions));
     this.#monitor = sign(new MonitorClient(credential, subscriptionId, clientOptions));
     const authorization = sign(new AuthorizationManagementClient(credential, subscriptionId, clientOptions));
+    const propagation = {
+      windowMs: options.propagationWindowMs ?? parseIsoDuration(DEFAULT_PROPAGATION_WINDOW) ?? 0,
+    };
     this.#identities = new GraphIdentities(
       createGraphClient(credential, options.graphEndpoint ?? "https://graph.microsoft.com"),
       options.tenantId,
+      propagation,
     );
-    this.#roles = new RoleGrants(authorization, subscriptionId);
+    this.#roles = new RoleGrants(authorization, subscriptionId, propagation);
     this.#apiVersions = new ApiVersions(this.#resources);
     this.#poll = options.pollIntervalMs === undefined ? {} : { updateIntervalInMs: options.pollIntervalMs };
   }

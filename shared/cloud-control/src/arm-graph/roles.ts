@@ -1,9 +1,18 @@
 // Role assignments through ARM's authorization API. The assignment name is derived from principal, role
 // and scope, so granting twice is one assignment; ARM's RoleAssignmentExists also counts as done.
+// The principal is always a service principal created moments ago: principalType says so, which spares
+// ARM a directory lookup that a new principal may not pass yet (https://aka.ms/docs-principaltype), and a
+// PrincipalNotFound or 403 that still comes is retried for the propagation window before it is believed.
 import { createHash } from "node:crypto";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { RoleAssignment } from "../cloud-control.ts";
 import { attempt, toCloudControlError } from "./errors.ts";
+import { type PropagationWindow, retryWhilePropagating } from "./propagation.ts";
+
+const notYetPropagated = (error: unknown) => {
+  const e = error as { statusCode?: number; code?: string } | null;
+  return e?.code === "PrincipalNotFound" || e?.statusCode === 403;
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,10 +21,12 @@ export class RoleGrants {
   readonly #subscriptionScope: string;
   /** Built-in role names → definition ids; they never change, so one lookup per process. */
   readonly #definitions = new Map<string, string>();
+  readonly #propagation: PropagationWindow;
 
-  constructor(client: AuthorizationManagementClient, subscriptionId: string) {
+  constructor(client: AuthorizationManagementClient, subscriptionId: string, propagation: PropagationWindow) {
     this.#client = client;
     this.#subscriptionScope = `/subscriptions/${subscriptionId}`;
+    this.#propagation = propagation;
   }
 
   async assign(servicePrincipalId: string, assignment: RoleAssignment): Promise<void> {
@@ -26,11 +37,16 @@ export class RoleGrants {
       assignment.scope.toLowerCase(),
     );
     try {
-      await this.#client.roleAssignments.create(assignment.scope, name, {
-        roleDefinitionId,
-        principalId: servicePrincipalId,
-        principalType: "ServicePrincipal",
-      });
+      await retryWhilePropagating(
+        this.#propagation,
+        () =>
+          this.#client.roleAssignments.create(assignment.scope, name, {
+            roleDefinitionId,
+            principalId: servicePrincipalId,
+            principalType: "ServicePrincipal",
+          }),
+        notYetPropagated,
+      );
     } catch (error) {
       if ((error as { code?: string }).code === "RoleAssignmentExists") return;
       throw toCloudControlError(`Granting ${assignment.role} at ${assignment.scope}`, error);
