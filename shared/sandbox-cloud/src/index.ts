@@ -7,6 +7,12 @@ export {
   useSandboxAuthentication,
 } from "./auth/sandbox-auth-policy.ts";
 export { SandboxCredential, type SandboxCredentialOptions } from "./auth/sandbox-credential.ts";
+export {
+  createSandboxAgentJob,
+  type SandboxAgentJob,
+  type SandboxAgentJobOptions,
+} from "./container-apps/agent-job-setup.ts";
+export type { ContainerImage } from "./container-apps/execution-runner.ts";
 export type { FaultCategory, FaultOptions } from "./faults.ts";
 export { AZURE_REALISM, NO_REALISM, type Realism, realismWith } from "./realism.ts";
 export { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "./server.ts";
