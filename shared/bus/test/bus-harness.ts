@@ -7,33 +7,58 @@ import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 export const LOCK_SECONDS = 2;
 export const MAX_DELIVERY = 3;
 
-export async function startBusBroker(): Promise<{
-  broker: RunningBroker;
+/** A namespace with the test topology, as the bus contracts need it. */
+export interface BusUnderTest {
   client: ServiceBusClient;
   stop(): Promise<void>;
-}> {
+}
+
+/**
+ * The test topology in the Config.json format that the embedded broker and Microsoft's Service Bus emulator
+ * both read. Every property the emulator's sample config sets is given, so the emulator takes it as is.
+ */
+export function busTestConfig(namespace: string, lockSeconds: number): object {
   const subscription = (Name: string) => ({
     Name,
     Properties: {
-      LockDuration: `PT${LOCK_SECONDS}S`,
-      MaxDeliveryCount: MAX_DELIVERY,
       DeadLetteringOnMessageExpiration: true,
+      DefaultMessageTimeToLive: "PT1H",
+      LockDuration: `PT${lockSeconds}S`,
+      MaxDeliveryCount: MAX_DELIVERY,
+      ForwardDeadLetteredMessagesTo: "",
+      ForwardTo: "",
+      RequiresSession: false,
     },
   });
-  const config = {
+  const topic = (Name: string, subscriptions: string[]) => ({
+    Name,
+    Properties: {
+      DefaultMessageTimeToLive: "PT1H",
+      DuplicateDetectionHistoryTimeWindow: "PT20S",
+      RequiresDuplicateDetection: false,
+    },
+    Subscriptions: subscriptions.map(subscription),
+  });
+  return {
     UserConfig: {
       Namespaces: [
         {
-          Name: "haymaker",
+          Name: namespace,
+          Queues: [],
           Topics: [
-            { Name: "run-requested", Subscriptions: [subscription("validate"), subscription("projector")] },
-            { Name: "agent-selected", Subscriptions: [subscription("provision")] },
-            { Name: "agent-check", Subscriptions: [subscription("monitor")] },
+            topic("run-requested", ["validate", "projector"]),
+            topic("agent-selected", ["provision"]),
+            topic("agent-check", ["monitor"]),
           ],
         },
       ],
+      Logging: { Type: "Console" },
     },
   };
+}
+
+export async function startBusBroker(): Promise<BusUnderTest & { broker: RunningBroker }> {
+  const config = busTestConfig("haymaker", LOCK_SECONDS);
   const broker = await startBroker({ topology: parseConfig(JSON.stringify(config)), port: 0 });
   const client = new ServiceBusClient(broker.connectionString);
   return {
