@@ -50,6 +50,13 @@ describe("openStateContainer", () => {
     });
   });
 
+  it("is opened by several executions at once on a fresh account, each getting the one container", async () => {
+    const containers = await Promise.all(Array.from({ length: 6 }, () => open("state-opened-together")));
+    for (const container of containers) expect(container.id).toBe("state");
+    await containers[0]?.items.create({ id: "seen", pk: "test:together", kind: "fact" });
+    expect((await containers[5]?.item("seen", "test:together").read())?.resource?.kind).toBe("fact");
+  });
+
   it("opens it again keeping its documents", async () => {
     const first = await open("state-reopened");
     await first.items.create({ id: "a", pk: "test:one", kind: "fact" });

@@ -6,6 +6,7 @@
 import { type Container, type ContainerDefinition, PartitionKeyDefinitionVersion } from "@azure/cosmos";
 import { cosmosClientFor } from "./cosmos-client.ts";
 import type { CosmosConfig } from "./cosmos-config.ts";
+import { retryWhileRaced } from "./state-documents.ts";
 
 /**
  * The state container's settings. TTL is on without a default (`defaultTtl: -1`): a document that carries
@@ -39,9 +40,17 @@ export function stateContainerDefinition(): ContainerDefinition {
 export async function openStateContainer(config: CosmosConfig): Promise<Container> {
   const client = cosmosClientFor(config);
   try {
-    const { database } = await client.databases.createIfNotExists({ id: config.database });
+    // createIfNotExists reads, then creates: two executions starting together on a fresh account both find
+    // nothing and one create answers 409. Reading again then finds what the other made.
+    const { database } = await retryWhileRaced(
+      () => client.databases.createIfNotExists({ id: config.database }),
+      [409],
+    );
     const wanted = stateContainerDefinition();
-    const { container, resource } = await database.containers.createIfNotExists(wanted);
+    const { container, resource } = await retryWhileRaced(
+      () => database.containers.createIfNotExists(wanted),
+      [409],
+    );
     const paths = resource?.partitionKey?.paths ?? [];
     if (paths.length !== 1 || paths[0] !== STATE_CONTAINER.partitionKeyPath) {
       throw new Error(
