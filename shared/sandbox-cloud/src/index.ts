@@ -14,5 +14,10 @@ export {
 } from "./container-apps/agent-job-setup.ts";
 export type { ContainerImage } from "./container-apps/execution-runner.ts";
 export type { FaultCategory, FaultOptions } from "./faults.ts";
+export {
+  createSandboxKeyVault,
+  type SandboxKeyVault,
+  type SandboxKeyVaultOptions,
+} from "./key-vault/create-sandbox-key-vault.ts";
 export { AZURE_REALISM, NO_REALISM, type Realism, realismWith } from "./realism.ts";
 export { type SandboxCloud, type SandboxCloudOptions, startSandboxCloud } from "./server.ts";

@@ -13,6 +13,7 @@ import type { ContainerImage } from "./container-apps/execution-runner.ts";
 import { openContainerApps } from "./container-apps/open-container-apps.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
 import { handleGraphRequest } from "./graph/dispatch.ts";
+import { openKeyVaults } from "./key-vault/open-key-vaults.ts";
 import { IDENTITY_ENDPOINT_PATH, registerIdentityEndpoint } from "./managed-identity/token-endpoint.ts";
 import { type Realism, realismWith } from "./realism.ts";
 import { ActivityStore } from "./store/activity-store.ts";
@@ -127,12 +128,22 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     baseUrl,
   };
   app.all("/v1.0/*", (c) => handleGraphRequest(c, graph));
+  const resources = new ResourceStore(db);
+  const keyVaults = openKeyVaults(db, {
+    tenantId: identity.tenantId,
+    subscriptionId: identity.subscriptionId,
+    authorityHost: baseUrl,
+    callers,
+    allowsData: (caller, dataAction, scope) => arm.authorizer.allowsData(caller, dataAction, scope),
+    resources,
+    log: (line) => log(line),
+  });
   const arm = {
     db,
     identity,
     callers,
     authorizer: new Authorizer(assignments, replication),
-    resources: new ResourceStore(db),
+    resources,
     assignments,
     servicePrincipals,
     replication,
@@ -143,6 +154,8 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     throttle: new ArmThrottle(realism.throttling),
     baseUrl,
     containerApps: { store: containerApps.store, runner: containerApps.runner },
+    principals,
+    keyVaults,
   };
   app.all("*", (c) => handleArmRequest(c, arm));
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -162,6 +175,8 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     s.once("error", reject);
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Vaults kept in a data directory are served again, each on its own port.
+  await keyVaults.restore();
 
   return {
     url,
@@ -180,6 +195,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
       containerApps.runner.logFile(executionName, containerName),
     close: async () => {
       await containerApps.close();
+      await keyVaults.closeAll();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => {
           db.close();

@@ -1,10 +1,12 @@
 // Everything the ARM surface reads or writes, passed in once by the server.
 import type { DatabaseSync } from "node:sqlite";
 import type { Callers } from "../auth/callers.ts";
+import type { Principals } from "../auth/principals.ts";
+import type { Authorizer } from "../authorization/authorizer.ts";
 import type { ContainerAppsStore } from "../container-apps/container-apps-store.ts";
 import type { ExecutionRunner } from "../container-apps/execution-runner.ts";
-import type { Authorizer } from "../authorization/authorizer.ts";
 import type { Faults } from "../faults.ts";
+import type { VaultHosts } from "../key-vault/vault-hosts.ts";
 import type { Realism } from "../realism.ts";
 import type { ActivityStore } from "../store/activity-store.ts";
 import type { ProviderStore } from "../store/provider-store.ts";
@@ -32,6 +34,10 @@ export interface ArmDeps {
   /** realism.throttling, counted per caller. */
   throttle: ArmThrottle;
   baseUrl: () => string;
+  /** Bootstrap principals, which role assignments may name by their object id. */
+  principals: Principals;
+  /** The data planes of Microsoft.KeyVault/vaults, one loopback port each. */
+  keyVaults: VaultHosts;
   /** Container Apps jobs: their definitions and executions, and the processes that run them. */
   containerApps: { store: ContainerAppsStore; runner: ExecutionRunner };
 }

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Caller } from "../auth/callers.ts";
 import { handleRoleAssignment, listRoleAssignments } from "../authorization/role-assignments.ts";
 import { getRoleDefinition, listRoleDefinitions } from "../authorization/role-definitions.ts";
+import { handleVaultResource, isVaultRequest } from "../key-vault/vault-resource.ts";
 import type { ActivityFilter } from "./activity-filter.ts";
 import { listActivity } from "./activity-log.ts";
 import type { ArmDeps } from "./arm-deps.ts";
@@ -37,8 +38,9 @@ export interface ArmRequest {
   visibility: Visibility;
 }
 
-export function routeArmRequest(deps: ArmDeps, req: ArmRequest): ArmResult {
-  const result = route(deps, req);
+export async function routeArmRequest(deps: ArmDeps, req: ArmRequest): Promise<ArmResult> {
+  // A few providers answer only once something has started (a vault's data plane listening): async.
+  const result = await route(deps, req);
   const apiVersion = req.url.searchParams.get("api-version") ?? "";
   const { target } = req;
   if (req.method === "PUT" && result.status >= 200 && result.status <= 202) {
@@ -67,11 +69,13 @@ export function routeArmRequest(deps: ArmDeps, req: ArmRequest): ArmResult {
       deps.assignments.deleteUnder(req.intended.scope);
       afterProviderDelete(deps, req.intended.scope);
     }
+    // A deleted group takes its vaults with it: they stop being served, and their secrets are gone.
+    await deps.keyVaults.forgetDeleted();
   }
   return result;
 }
 
-function route(deps: ArmDeps, req: ArmRequest): ArmResult {
+function route(deps: ArmDeps, req: ArmRequest): ArmResult | Promise<ArmResult> {
   const { target, method, url, body, caller, intended } = req;
   const filter = url.searchParams.get("$filter") ?? undefined;
   const baseUrl = deps.baseUrl();
@@ -144,8 +148,12 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
       return method === "GET"
         ? listChildResources(deps.resources, target, (r) => readable(`${r.type}/read`, r.id), intended)
         : notAllowed();
-    case "resource":
-      return handleResource(deps.resources, { method, ...target, body, baseUrl, newOperationId });
+    case "resource": {
+      const resource = { method, ...target, body, baseUrl, newOperationId };
+      return isVaultRequest(target)
+        ? handleVaultResource({ ...deps, tenantId: deps.identity.tenantId }, resource)
+        : handleResource(deps.resources, resource);
+    }
     case "roleAssignment":
       return handleRoleAssignment(
         {
@@ -153,6 +161,7 @@ function route(deps: ArmDeps, req: ArmRequest): ArmResult {
           servicePrincipals: deps.servicePrincipals,
           replication: deps.replication,
           resources: deps.resources,
+          principals: deps.principals,
           tenantId: deps.identity.tenantId,
         },
         { method, ...target, body, caller },

@@ -2,6 +2,8 @@
 // good for that resource only, so a Graph token is refused by ARM and an ARM token by Graph, as in Azure.
 export const armScope = "https://management.azure.com/.default";
 export const graphScope = "https://graph.microsoft.com/.default";
+/** What a Key Vault data-plane token is for; the vault's 401 challenge names this resource. */
+export const keyVaultResource = "https://vault.azure.net";
 
 const armAudiences = new Set(["https://management.azure.com", "https://management.core.windows.net"]);
 const graphAudience = "https://graph.microsoft.com";
@@ -18,4 +20,8 @@ export function isArmAudience(audience: string): boolean {
 
 export function isGraphAudience(audience: string): boolean {
   return audience === graphAudience;
+}
+
+export function isKeyVaultAudience(audience: string): boolean {
+  return audience === keyVaultResource;
 }

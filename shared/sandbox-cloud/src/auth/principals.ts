@@ -3,6 +3,7 @@
 // sandbox revoke them at once.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
+import { nameBasedGuid } from "../name-based-guid.ts";
 
 export interface PrincipalRegistration {
   clientId: string;
@@ -51,6 +52,13 @@ export class Principals {
       );
   }
 
+  /** The bootstrap principal whose object id (bootstrapObjectId) this is. */
+  bootstrapByObjectId(objectId: string): BootstrapPrincipal | undefined {
+    const clientIds = this.#db.prepare("SELECT client_id FROM principals").all() as { client_id: string }[];
+    const match = clientIds.find((row) => bootstrapObjectId(row.client_id) === objectId.toLowerCase());
+    return match === undefined ? undefined : this.bootstrap(match.client_id);
+  }
+
   bootstrap(clientId: string): BootstrapPrincipal | undefined {
     const row = this.#db
       .prepare("SELECT client_id, scopes, directory_writer FROM principals WHERE client_id = ?")
@@ -90,6 +98,25 @@ export class Principals {
   revokeTokens(clientId: string): void {
     this.#db.prepare("DELETE FROM tokens WHERE client_id = ?").run(clientId);
   }
+}
+
+/**
+ * The object id a bootstrap principal has in the directory (in Azure, HayMaker's identity is a service
+ * principal or managed identity like any other), so role assignments can name it: what Key Vault's data
+ * plane needs, since Owner carries no data actions. Derived from the client id, so it is the same across
+ * restarts without being stored.
+ */
+export function bootstrapObjectId(clientId: string): string {
+  return nameBasedGuid(`haymaker-sandbox-bootstrap-principal:${clientId}`);
+}
+
+/** The object id role assignments name a caller by: its service principal's, or its bootstrap object id. */
+export function principalIdOf(caller: {
+  kind: "bootstrap" | "application";
+  clientId: string;
+  objectId: string | undefined;
+}): string | undefined {
+  return caller.kind === "bootstrap" ? bootstrapObjectId(caller.clientId) : caller.objectId;
 }
 
 function sameSecret(expected: string, given: string): boolean {

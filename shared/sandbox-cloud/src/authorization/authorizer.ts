@@ -4,10 +4,11 @@
 // the delay has passed since it was made, as Azure RBAC's caches take minutes to see a new one.
 import { scopeCovers } from "../arm/scope.ts";
 import type { Caller } from "../auth/callers.ts";
+import { principalIdOf } from "../auth/principals.ts";
 import type { Replication } from "../store/replication-store.ts";
 import type { RoleAssignment, RoleAssignmentStore } from "../store/role-assignment-store.ts";
 import { builtInRole } from "./built-in-roles.ts";
-import { roleAllows } from "./permissions.ts";
+import { roleAllows, roleAllowsData } from "./permissions.ts";
 
 export class Authorizer {
   readonly #assignments: RoleAssignmentStore;
@@ -32,6 +33,24 @@ export class Authorizer {
       const role = builtInRole(lastSegment(assignment.properties.roleDefinitionId));
       return (
         role !== undefined && scopeCovers([assignment.properties.scope], scope) && roleAllows(role, action)
+      );
+    });
+  }
+
+  /**
+   * Whether the caller's role assignments grant a data action (Key Vault's data plane) at a scope. Only
+   * DataActions grant one: a bootstrap principal's Owner grant gives none, as Owner has none in Azure, so
+   * it needs an assignment to its object id (bootstrapObjectId) like any other principal.
+   */
+  allowsData(caller: Caller, dataAction: string, scope: string): boolean {
+    const principalId = principalIdOf(caller);
+    if (principalId === undefined) return false;
+    return this.#effective(principalId).some((assignment) => {
+      const role = builtInRole(lastSegment(assignment.properties.roleDefinitionId));
+      return (
+        role !== undefined &&
+        scopeCovers([assignment.properties.scope], scope) &&
+        roleAllowsData(role, dataAction)
       );
     });
   }

@@ -1,7 +1,7 @@
 // The built-in Azure roles the sandbox knows, with their real role definition GUIDs and permissions as
 // published in Microsoft's "Azure built-in roles" reference (checked against the role JSON there). Lists
-// are faithful, not exhaustive of every role Azure has. DataActions are kept for fidelity; the sandbox
-// serves no data planes, so only Actions/NotActions ever decide an ARM call.
+// are faithful, not exhaustive of every role Azure has. Actions/NotActions decide ARM calls;
+// DataActions/NotDataActions decide the one data plane the sandbox serves, Key Vault's secrets.
 export interface BuiltInRole {
   id: string;
   roleName: string;
@@ -240,6 +240,36 @@ export const builtInRoles: readonly BuiltInRole[] = [
       "Microsoft.KeyVault/operations/read",
     ],
     { dataActions: ["Microsoft.KeyVault/vaults/keys/*", "Microsoft.KeyVault/vaults/keyrotationpolicies/*"] },
+  ),
+  role(
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "Key Vault Secrets Officer",
+    "Perform any action on the secrets of a key vault, except manage permissions. Only works for key vaults that use the 'Azure role-based access control' permission model.",
+    [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Support/*",
+      "Microsoft.KeyVault/checkNameAvailability/read",
+      "Microsoft.KeyVault/deletedVaults/read",
+      "Microsoft.KeyVault/locations/*/read",
+      "Microsoft.KeyVault/vaults/*/read",
+      "Microsoft.KeyVault/operations/read",
+    ],
+    { dataActions: ["Microsoft.KeyVault/vaults/secrets/*"] },
+  ),
+  role(
+    "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Secrets User",
+    "Read secret contents. Only works for key vaults that use the 'Azure role-based access control' permission model.",
+    [],
+    {
+      dataActions: [
+        "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+        "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+      ],
+    },
   ),
   role(
     "1e241071-0855-49ea-94dc-649edcd759de",

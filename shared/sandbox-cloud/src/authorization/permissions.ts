@@ -1,5 +1,7 @@
 // Azure RBAC's action matching: case-insensitive, `*` matches any run of characters (slashes included),
-// and an action is granted when some Actions pattern matches it and no NotActions pattern does.
+// and an action is granted when some Actions pattern matches it and no NotActions pattern does; a data
+// action (a data plane's operation, e.g. reading a Key Vault secret) likewise by DataActions and
+// NotDataActions, which Actions never grant.
 import type { BuiltInRole } from "./built-in-roles.ts";
 
 const compiled = new Map<string, RegExp>();
@@ -21,5 +23,12 @@ export function roleAllows(role: BuiltInRole, action: string): boolean {
   return (
     role.actions.some((p) => actionMatches(p, action)) &&
     !role.notActions.some((p) => actionMatches(p, action))
+  );
+}
+
+export function roleAllowsData(role: BuiltInRole, dataAction: string): boolean {
+  return (
+    role.dataActions.some((p) => actionMatches(p, dataAction)) &&
+    !role.notDataActions.some((p) => actionMatches(p, dataAction))
   );
 }

@@ -8,6 +8,7 @@ import type { ScopeTarget } from "../arm/path.ts";
 import { type ArmResult, armError } from "../arm/result.ts";
 import { sameId, scopeCovers, segmentsOf } from "../arm/scope.ts";
 import type { Caller } from "../auth/callers.ts";
+import type { Principals } from "../auth/principals.ts";
 import type { Replication } from "../store/replication-store.ts";
 import type { ResourceStore } from "../store/resource-store.ts";
 import type { RoleAssignment, RoleAssignmentStore } from "../store/role-assignment-store.ts";
@@ -20,6 +21,8 @@ export interface RoleAssignmentDeps {
   servicePrincipals: ServicePrincipalStore;
   replication: Replication;
   resources: ResourceStore;
+  /** Bootstrap principals may be assigned roles too, by their object id (bootstrapObjectId). */
+  principals: Principals;
   tenantId: string;
 }
 
@@ -110,7 +113,9 @@ function createAssignment(
       `The specified role definition with ID '${match[2]}' does not exist.`,
     );
   }
-  const principal = deps.servicePrincipals.get(principalId);
+  const principal =
+    deps.servicePrincipals.get(principalId) ??
+    (deps.principals.bootstrapByObjectId(principalId) === undefined ? undefined : { id: principalId });
   const lookedUp = principalType === undefined;
   if (principal === undefined || (lookedUp && deps.replication.pending("servicePrincipal", principal.id))) {
     return fail(
