@@ -91,6 +91,7 @@ describe("bus topology", () => {
     expect(consumersOf("agent.cleaned")).toEqual(["report"]);
     expect(consumersOf("run.failed")).toEqual(["report"]);
     expect(consumersOf("run.rejected")).toEqual(["report"]);
+    expect(consumersOf("report.due")).toEqual(["report"]);
     for (const name of ["run.completed", "cleanup.completed", ...TELEMETRY] as EventName[])
       expect(consumersOf(name)).toEqual([]);
   });

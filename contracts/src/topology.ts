@@ -109,7 +109,7 @@ export const CONSUMERS = {
   monitor: { consumes: ["agent.deployed", "agent.check", "run.cancel.requested"] },
   "verify-cleanup": { consumes: ["agent.finished"] },
   "force-cleanup": { consumes: ["cleanup.required", "cleanup.requested"], lockDuration: "PT5M" },
-  report: { consumes: ["agent.cleaned", "run.failed", "run.rejected"] },
+  report: { consumes: ["agent.cleaned", "run.failed", "run.rejected", "report.due"] },
   projector: { consumes: "all", maxDeliveryCount: 10 },
 } as const satisfies Record<string, ConsumerSpec>;
 

@@ -96,6 +96,7 @@ export const EXAMPLE_DATA: { readonly [N in EventName]: EventDataInput<N> } = {
     identityDeleted: true,
     secretDeleted: true,
   },
+  "report.due": { runId, total: 5, dueAt: "2026-11-24T14:40:00Z" },
   "run.completed": {
     runId,
     report: {

@@ -26,6 +26,7 @@ const ALL_EVENTS = [
   "agent.finished",
   "cleanup.required",
   "agent.cleaned",
+  "report.due",
   "run.completed",
   "run.failed",
   "agent.log",
@@ -440,6 +441,8 @@ const INVALID: Case[] = [
     path: "data.counts.secretsDeleted",
     reason: /at least 0/,
   },
+  { name: "report.due", patch: { total: 0 }, path: "data.total", reason: /at least 1 agent/ },
+  { name: "report.due", patch: { dueAt: "in twenty minutes" }, path: "data.dueAt", reason: /timestamp|RFC/i },
 ];
 
 describe("invalid event data", () => {

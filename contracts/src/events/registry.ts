@@ -18,6 +18,7 @@ import {
   RunCancelRequestedDataSchema,
 } from "./operator.ts";
 import {
+  ReportDueDataSchema,
   RunCompletedDataSchema,
   RunFailedDataSchema,
   RunRejectedDataSchema,
@@ -45,6 +46,7 @@ export const EVENTS = {
   "agent.finished": { schema: AgentFinishedDataSchema, topic: "agent-finished" },
   "cleanup.required": { schema: CleanupRequiredDataSchema, topic: "cleanup-required" },
   "agent.cleaned": { schema: AgentCleanedDataSchema, topic: "agent-cleaned" },
+  "report.due": { schema: ReportDueDataSchema, topic: "report-due" },
   "run.completed": { schema: RunCompletedDataSchema, topic: "run-completed" },
   "run.failed": { schema: RunFailedDataSchema, topic: "run-failed" },
   "run.cancel.requested": { schema: RunCancelRequestedDataSchema, topic: "run-cancel-requested" },

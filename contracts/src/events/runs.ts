@@ -131,3 +131,21 @@ export const RunFailedDataSchema = v.object({
   reason: line(1024),
 });
 export type RunFailedData = v.InferOutput<typeof RunFailedDataSchema>;
+
+/**
+ * A scheduled message report sends itself (never a sleep in a handler): every agent of the run is cleaned,
+ * and at `dueAt` the Activity Log will have settled — Azure shows an operation 3 to 20 minutes after it
+ * happened — so the report counts each agent's operations then, not before.
+ */
+export const ReportDueDataSchema = v.object({
+  runId: RunIdSchema,
+  /** The run's agents, all cleaned. */
+  total: v.pipe(
+    CountSchema,
+    v.minValue(1, "expected at least 1 agent"),
+    v.maxValue(MAX_AGENTS_PER_RUN, `expected at most ${MAX_AGENTS_PER_RUN} agents`),
+  ),
+  /** When the Activity Log has settled: the run's last agent finished, plus the settle window. */
+  dueAt: TimestampSchema,
+});
+export type ReportDueData = v.InferOutput<typeof ReportDueDataSchema>;

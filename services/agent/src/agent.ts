@@ -64,6 +64,8 @@ export async function runAgent(
       // The sandbox finishes every operation before it answers; Azure's are polled at the SDK's pace.
       pollIntervalMs: config.sandbox ? 0 : undefined,
       conflictRetryDelaysMs: options.conflictRetryDelaysMs,
+      // Counted from the start: the identity was made just before the agent was started.
+      propagationEndsAt: (options.startedAt ?? Date.now()) + config.propagationWindowMs,
     });
     const { scenario } = plan;
     telemetry.log("info", `agent started: ${scenario.id} in resource group ${config.resourceGroup}`, {

@@ -2,7 +2,9 @@
 // delete, listByResourceGroup for a top-level list, and the client's own pipeline (its auth and retry
 // policies) for resource actions and nested lists, which the generic client has no call for.
 // The SDK's policies already retry throttling (429) and server errors (5xx); a 409 (another operation in
-// progress on the resource, common right after a create) gets a few more tries here.
+// progress on the resource, common right after a create) gets a few more tries here. So does a refused
+// sign-in or a 401/403 while the propagation window is open: the agent starts moments after its identity,
+// secret and role were created, and Entra and Azure RBAC take a while to see them everywhere.
 import type { GenericResource, ResourceManagementClient } from "@azure/arm-resources";
 import {
   createDefaultHttpClient,
@@ -13,7 +15,14 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { JsonObject, RenderedArmStep } from "@haymaker/contracts";
-import { type ArmOutcome, codeFromBody, failureFrom, interrupted, safeCode } from "./arm-outcome.ts";
+import {
+  type ArmOutcome,
+  codeFromBody,
+  failureFrom,
+  interrupted,
+  isAccessDenied,
+  safeCode,
+} from "./arm-outcome.ts";
 import { sleep } from "./clock.ts";
 
 export interface ArmCallerOptions {
@@ -29,6 +38,11 @@ export interface ArmCallerOptions {
   pollIntervalMs?: number;
   /** The longest the agent waits for a resource action's long-running operation. */
   maxPollMs?: number;
+  /**
+   * Epoch ms until which a 401 or 403 (a refused sign-in included) is taken for an identity not yet
+   * propagated and retried; after it, access is denied. Undefined: never retried.
+   */
+  propagationEndsAt?: number;
 }
 
 const DEFAULT_CONFLICT_DELAYS_MS = [2_000, 5_000, 10_000, 20_000];
@@ -36,6 +50,8 @@ const DEFAULT_ACTION_POLL_MS = 5_000;
 const DEFAULT_MAX_POLL_MS = 30 * 60_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 const MAX_LIST_PAGES = 50;
+const FIRST_PROPAGATION_DELAY_MS = 1_000;
+const MAX_PROPAGATION_DELAY_MS = 15_000;
 
 export class ArmCaller {
   readonly #client: ResourceManagementClient;
@@ -45,6 +61,7 @@ export class ArmCaller {
   readonly #conflictDelays: readonly number[];
   readonly #pollIntervalMs: number | undefined;
   readonly #maxPollMs: number;
+  readonly #propagationEndsAt: number;
   readonly #http: HttpClient = createDefaultHttpClient();
 
   constructor(options: ArmCallerOptions) {
@@ -55,14 +72,24 @@ export class ArmCaller {
     this.#conflictDelays = options.conflictRetryDelaysMs ?? DEFAULT_CONFLICT_DELAYS_MS;
     this.#pollIntervalMs = options.pollIntervalMs;
     this.#maxPollMs = options.maxPollMs ?? DEFAULT_MAX_POLL_MS;
+    this.#propagationEndsAt = options.propagationEndsAt ?? 0;
   }
 
   /** Performs the step. `signal` abandons it (the request, a poll or a retry wait) when it fires. */
   async call(step: RenderedArmStep, body: JsonObject | undefined, signal?: AbortSignal): Promise<ArmOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = { ...judge(step, await this.#attempt(step, body, signal)), attempts: attempt + 1 };
-      const delay = this.#conflictDelays[attempt];
-      if (outcome.ok || outcome.status !== 409 || delay === undefined) return outcome;
+    let conflicts = 0;
+    let propagationDelay = FIRST_PROPAGATION_DELAY_MS;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = { ...judge(step, await this.#attempt(step, body, signal)), attempts: attempt };
+      if (outcome.ok) return outcome;
+      let delay: number | undefined;
+      if (outcome.status === 409) delay = this.#conflictDelays[conflicts++];
+      else if (isAccessDenied(outcome.status)) {
+        const left = this.#propagationEndsAt - Date.now();
+        if (left > 0) delay = Math.min(propagationDelay, left);
+        propagationDelay = Math.min(propagationDelay * 2, MAX_PROPAGATION_DELAY_MS);
+      }
+      if (delay === undefined) return outcome;
       if (!(await sleep(delay, signal))) return interrupted();
     }
   }

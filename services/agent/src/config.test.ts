@@ -99,4 +99,16 @@ describe("the agent's settings", () => {
       "HAYMAKER_ARM_ENDPOINT: must use https (plain http only on a loopback address, for the sandbox cloud)",
     );
   });
+
+  it("waits five minutes for a new identity to propagate unless told otherwise, within bounds", () => {
+    expect(agentConfig(valid).propagationWindowMs).toBe(5 * 60_000);
+    expect(agentConfig({ ...valid, HAYMAKER_PROPAGATION_WINDOW: "PT0S" }).propagationWindowMs).toBe(0);
+    expect(agentConfig({ ...valid, HAYMAKER_PROPAGATION_WINDOW: "PT90S" }).propagationWindowMs).toBe(90_000);
+    expect(problemsOf({ ...valid, HAYMAKER_PROPAGATION_WINDOW: "PT2H" })).toEqual([
+      "HAYMAKER_PROPAGATION_WINDOW: expected a duration between PT0S and PT30M",
+    ]);
+    expect(problemsOf({ ...valid, HAYMAKER_PROPAGATION_WINDOW: "5m" })[0]).toMatch(
+      /^HAYMAKER_PROPAGATION_WINDOW: expected an ISO-8601 duration/,
+    );
+  });
 });

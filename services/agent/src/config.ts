@@ -7,6 +7,7 @@ import {
   GuidSchema,
   isoDuration,
   type ParameterValue,
+  PropagationWindowSchema,
   parseIsoDuration,
   ResourceGroupNameSchema,
   RunIdSchema,
@@ -93,6 +94,7 @@ const AgentEnv = v.object({
   HAYMAKER_ARM_ENDPOINT: v.optional(OriginSchema, DEFAULT_ARM_ENDPOINT),
   HAYMAKER_AUTHORITY_HOST: v.optional(OriginSchema),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
+  HAYMAKER_PROPAGATION_WINDOW: PropagationWindowSchema,
 });
 
 export interface AgentConfig {
@@ -119,6 +121,8 @@ export interface AgentConfig {
   /** Plain http on loopback: the sandbox cloud, reached with its own credential and auth policy. */
   sandbox: boolean;
   logLevel: string;
+  /** How long after start a refused sign-in or a 401/403 is retried as "not propagated yet". */
+  propagationWindowMs: number;
   bus: BusConnection;
 }
 
@@ -153,6 +157,7 @@ export function agentConfig(env: Record<string, string | undefined> = process.en
     authorityHost,
     sandbox,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
+    propagationWindowMs: parsed.HAYMAKER_PROPAGATION_WINDOW,
     bus,
   };
 }

@@ -13,7 +13,16 @@ const good = {
 describe("report settings", () => {
   it("defaults the data directory and log level, and builds the cloud client for the subscription", () => {
     const config = reportConfig(good);
-    expect(config).toMatchObject({ dataDirectory: ".haymaker", logLevel: "info" });
+    expect(config).toMatchObject({
+      dataDirectory: ".haymaker",
+      logLevel: "info",
+      // Azure's documented worst case: 20 minutes.
+      activityLogSettleMs: 20 * 60_000,
+    });
+    expect(reportConfig({ ...good, HAYMAKER_ACTIVITY_LOG_SETTLE: "PT0S" }).activityLogSettleMs).toBe(0);
+    expect(reportConfig({ ...good, HAYMAKER_ACTIVITY_LOG_SETTLE: "PT5M30S" }).activityLogSettleMs).toBe(
+      330_000,
+    );
     expect(config.cloud.subscriptionId).toBe(good.HAYMAKER_SUBSCRIPTION_ID);
     expect(reportConfig({ ...good, HAYMAKER_DATA_DIR: "/var/lib/haymaker" }).dataDirectory).toBe(
       "/var/lib/haymaker",
@@ -27,6 +36,7 @@ describe("report settings", () => {
         HAYMAKER_LOG_LEVEL: "loud",
         HAYMAKER_SERVICEBUS_CONNECTION_STRING: "SharedAccessKey=hunter2",
         HAYMAKER_SUBSCRIPTION_ID: "not-a-guid",
+        HAYMAKER_ACTIVITY_LOG_SETTLE: "twenty minutes",
       });
     expect(attempt).toThrow(/^report cannot start/);
     expect(attempt).toThrow(/HAYMAKER_DATA_DIR: must not be empty/);
@@ -34,6 +44,10 @@ describe("report settings", () => {
     expect(attempt).toThrow(/HAYMAKER_SERVICEBUS_CONNECTION_STRING: must start with Endpoint=sb:/);
     expect(attempt).toThrow(/HAYMAKER_TENANT_ID: is required/);
     expect(attempt).toThrow(/HAYMAKER_SUBSCRIPTION_ID: must be a GUID/);
+    expect(attempt).toThrow(/HAYMAKER_ACTIVITY_LOG_SETTLE: expected an ISO-8601 duration/);
+    expect(() => reportConfig({ ...good, HAYMAKER_ACTIVITY_LOG_SETTLE: "P2D" })).toThrow(
+      /HAYMAKER_ACTIVITY_LOG_SETTLE: expected a duration between PT0S and P1D/,
+    );
     expect(attempt).not.toThrow(/hunter2/);
   });
 });

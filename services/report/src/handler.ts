@@ -1,6 +1,7 @@
-// report: the run's final artefact. Each agent.cleaned is recorded in the run ledger; the delivery that
-// records a run's last agent reads the Activity Log for every agent, writes the report (JSON and Markdown)
-// and announces it with run.completed. A run that never got going (run.rejected) or failed as a whole
+// report: the run's final artefact. Each agent.cleaned is recorded in the run ledger; once a run's last
+// agent is in and the Activity Log has settled (settle.ts: at once, or by a report.due message it schedules
+// for itself), it reads the Activity Log for every agent, writes the report (JSON and Markdown) and
+// announces it with run.completed. A run that never got going (run.rejected) or failed as a whole
 // (run.failed) gets a report too, saying so.
 import type { CloudControl } from "@haymaker/cloud-control";
 import { deterministicEventId, newEvent } from "@haymaker/cloudevents";
@@ -16,6 +17,7 @@ import {
   type RunReport,
   rejectedReport,
 } from "./run-report.ts";
+import { reportDue, settledAt } from "./settle.ts";
 
 export const SOURCE = "/haymaker/report";
 
@@ -23,24 +25,59 @@ export interface ReportPorts {
   ledger: RunLedger;
   cloud: Pick<CloudControl, "activity">;
   reports: Pick<ReportStore, "put">;
+  /** Where report schedules its own report.due; EventPublisher is one. */
+  bus: { schedule(event: HayMakerEvent, at: Date): Promise<unknown> };
+  /** How long after the run's last agent finished the Activity Log is taken to hold all it did. */
+  settleMs: number;
   /** The end of each Activity Log window and the report's time; replaceable in tests. */
   now?: () => Date;
 }
 
-/** Records the agent; when it was the run's last, writes the report and returns run.completed. */
+/**
+ * Records the agent; when it was the run's last, writes the report and returns run.completed — or, when
+ * the Activity Log has not settled yet, schedules report.due for when it has and returns undefined.
+ */
 export async function onAgentCleaned(
   cleaned: EventOf<"agent.cleaned">,
   ports: ReportPorts,
 ): Promise<EventOf<"run.completed"> | undefined> {
   const { runId, total } = cleaned.data;
-  // A redelivery of the last agent's event finds the run complete again and rewrites the same report:
-  // harmless, and what makes a failed write (or publish) after recording recoverable.
+  // A redelivery of the last agent's event finds the run complete again and rewrites the same report (or
+  // schedules the same report.due): harmless, and what makes a failed write (or publish) recoverable.
   const recorded = await ports.ledger.recordCleaned({ data: cleaned.data, cleanedAt: cleaned.time });
   if (recorded < total) return undefined;
+  return reportWhenSettled(cleaned, { runId, total }, ports);
+}
+
+/**
+ * The reminder onAgentCleaned scheduled: the run's report is due. One that comes early (an operator's
+ * replay) is put off again to its time; one for a run whose agents are not all recorded (a replay of a
+ * run that was never reported) waits for its last agent.cleaned, which schedules its own.
+ */
+export async function onReportDue(
+  due: EventOf<"report.due">,
+  ports: ReportPorts,
+): Promise<EventOf<"run.completed"> | undefined> {
+  const { runId, total } = due.data;
+  if ((await ports.ledger.cleanedAgents(runId)).length < total) return undefined;
+  return reportWhenSettled(due, { runId, total }, ports);
+}
+
+async function reportWhenSettled(
+  cause: EventOf<"agent.cleaned" | "report.due">,
+  run: { runId: string; total: number },
+  ports: ReportPorts,
+): Promise<EventOf<"run.completed"> | undefined> {
   const now = (ports.now ?? (() => new Date()))();
-  const agents = await agentReports(await ports.ledger.cleanedAgents(runId), ports.cloud, now);
-  const report = completedReport(runId, agents, await ports.ledger.failureOf(runId), now);
-  return publishable(cleaned, report, ports);
+  const cleaned = await ports.ledger.cleanedAgents(run.runId);
+  const dueAt = settledAt(cleaned, ports.settleMs);
+  if (now < dueAt) {
+    await ports.bus.schedule(reportDue(cause, SOURCE, run, dueAt), dueAt);
+    return undefined;
+  }
+  const agents = await agentReports(cleaned, ports.cloud, now);
+  const report = completedReport(run.runId, agents, await ports.ledger.failureOf(run.runId), now);
+  return publishable(cause, report, ports);
 }
 
 /**

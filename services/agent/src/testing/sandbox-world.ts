@@ -105,6 +105,9 @@ export function agentEnv(world: SandboxWorld, options: AgentEnvOptions): Record<
     HAYMAKER_ARM_ENDPOINT: world.cloud.url,
     HAYMAKER_SERVICEBUS_CONNECTION_STRING: world.bus.broker.connectionString,
     HAYMAKER_LOG_LEVEL: "info",
+    // This sandbox has no replication delay, so a 401 or 403 is final at once; tests that deny access on
+    // purpose would otherwise wait out the default window.
+    HAYMAKER_PROPAGATION_WINDOW: "PT0S",
     ...options.extra,
   };
 }

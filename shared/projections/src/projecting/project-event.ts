@@ -15,6 +15,8 @@ import { countChange, newResource, type ResourceReport, reportResource } from ".
 /** For every event but an operator's cleanup, which projecting/units.ts applies in parts. */
 export function projectEvent(event: HayMakerEvent, reads: ProjectionReads): ProjectionWrites {
   if (isCleanupEvent(event)) return { resources: [], logs: [] };
+  // The report's reminder to itself changes no record; the run's event stream shows it.
+  if (event.type === "com.haymaker.report.due.v1") return { resources: [], logs: [] };
   if (isRunEvent(event)) return { execution: applyRunEvent(reads.execution, event), resources: [], logs: [] };
   return projectAgentEvent(event, reads);
 }

@@ -67,6 +67,9 @@ export function readPlanFor(event: HayMakerEvent): ReadPlan | undefined {
     case "com.haymaker.cleanup.requested.v1":
     case "com.haymaker.cleanup.completed.v1":
       return undefined;
+    // The report's own reminder: nothing to show until run.completed says what the report found.
+    case "com.haymaker.report.due.v1":
+      return undefined;
     case "com.haymaker.agent.selected.v1":
     case "com.haymaker.agent.log.v1":
     case "com.haymaker.agent.progress.v1":
