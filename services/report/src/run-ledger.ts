@@ -1,7 +1,7 @@
 // The run ledger: what the report phase remembers between deliveries. Agents of a run are cleaned one by
 // one, in any order and perhaps more than once (at-least-once delivery); the report is written when the
-// last of them is in. Its port is small so a shared store (Cosmos DB) can stand in for the local SQLite
-// file when report runs as several replicas.
+// last of them is in. Two adapters: the local SQLite file (sqlite-run-ledger.ts) and, in Azure, the state
+// container in Cosmos DB (cosmos-run-ledger.ts), shared by every job execution; run-ledger-from-env.ts chooses.
 import type { AgentCleanedData, RunFailedData } from "@haymaker/contracts";
 
 export interface CleanedAgent {

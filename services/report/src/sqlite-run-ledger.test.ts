@@ -1,23 +1,21 @@
 import { existsSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type AgentCleanedData, EXAMPLE_DATA } from "@haymaker/contracts";
-import { afterEach, describe, expect, it } from "vitest";
-import type { CleanedAgent } from "./run-ledger.ts";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { cleanedAgent, describeRunLedgerContract } from "./run-ledger-contract.ts";
 import { SqliteRunLedger } from "./sqlite-run-ledger.ts";
 
 const LEDGER_MODULE = fileURLToPath(new URL("./sqlite-run-ledger.ts", import.meta.url));
 
-function cleaned(runId: string, agentId: string, total: number, deleted: string[] = []): CleanedAgent {
-  return {
-    data: { ...EXAMPLE_DATA["agent.cleaned"], runId, agentId, total, index: 0, deleted } as AgentCleanedData,
-    cleanedAt: "2026-11-24T14:10:00.000Z",
-  };
-}
+describeRunLedgerContract("SQLite", async () => {
+  const dataDirectory = await mkdtemp(join(tmpdir(), "haymaker-ledger-"));
+  onTestFinished(() => rm(dataDirectory, { recursive: true, force: true }));
+  return { open: async () => SqliteRunLedger.inDataDirectory(dataDirectory) };
+});
 
 describe("the SQLite run ledger", () => {
   const open: SqliteRunLedger[] = [];
@@ -30,25 +28,10 @@ describe("the SQLite run ledger", () => {
     await Promise.all(open.splice(0).map((ledger) => ledger.close()));
   });
 
-  it("counts each agent of a run once, however often it is recorded, and keeps the first record", async () => {
-    const ledger = ledgerIn(await mkdtemp(join(tmpdir(), "haymaker-ledger-")));
-    const account = EXAMPLE_DATA["agent.cleaned"].deleted[0] as string;
-    expect(await ledger.recordCleaned(cleaned("run-a", "a02", 3, [account]))).toBe(1);
-    expect(await ledger.recordCleaned(cleaned("run-a", "a02", 3, []))).toBe(1);
-    expect(await ledger.recordCleaned(cleaned("run-b", "a01", 1))).toBe(1);
-    expect(await ledger.recordCleaned(cleaned("run-a", "a01", 3))).toBe(2);
-
-    const agents = await ledger.cleanedAgents("run-a");
-    expect(agents.map((agent) => agent.data.agentId)).toEqual(["a01", "a02"]);
-    expect(agents[1]?.data.deleted).toEqual([account]);
-    expect(agents[1]?.cleanedAt).toBe("2026-11-24T14:10:00.000Z");
-    expect(await ledger.cleanedAgents("run-none")).toEqual([]);
-  });
-
   it("keeps its records in <data dir>/report.sqlite, in WAL mode, across reopening", async () => {
     const dataDirectory = join(await mkdtemp(join(tmpdir(), "haymaker-ledger-")), "not-yet-there");
     const first = ledgerIn(dataDirectory);
-    await first.recordCleaned(cleaned("run-a", "a01", 2));
+    await first.recordCleaned(cleanedAgent("run-a", "a01", 2));
     await first.close();
     open.splice(open.indexOf(first), 1);
 
@@ -56,27 +39,7 @@ describe("the SQLite run ledger", () => {
     const raw = new DatabaseSync(join(dataDirectory, "report.sqlite"));
     expect(raw.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     raw.close();
-    expect(await ledgerIn(dataDirectory).recordCleaned(cleaned("run-a", "a02", 2))).toBe(2);
-  });
-
-  it("records a run's failure once; the first stands", async () => {
-    const ledger = ledgerIn(await mkdtemp(join(tmpdir(), "haymaker-ledger-")));
-    expect(await ledger.failureOf("run-a")).toBeUndefined();
-    await ledger.recordFailure("run-a", {
-      phase: "deploy",
-      reason: "quota",
-      failedAt: "2026-11-24T06:10:00Z",
-    });
-    await ledger.recordFailure("run-a", {
-      phase: "monitor",
-      reason: "later",
-      failedAt: "2026-11-24T07:00:00Z",
-    });
-    expect(await ledger.failureOf("run-a")).toEqual({
-      phase: "deploy",
-      reason: "quota",
-      failedAt: "2026-11-24T06:10:00Z",
-    });
+    expect(await ledgerIn(dataDirectory).recordCleaned(cleanedAgent("run-a", "a02", 2))).toBe(2);
   });
 
   it("serialises concurrent writers on their own connections: each sees the count its own write made", async () => {
@@ -101,7 +64,7 @@ describe("the SQLite run ledger", () => {
             eval: true,
             workerData: {
               dataDirectory,
-              agents: mine.map((i) => cleaned("run-race", `a${String(i + 1).padStart(2, "0")}`, agents)),
+              agents: mine.map((i) => cleanedAgent("run-race", `a${String(i + 1).padStart(2, "0")}`, agents)),
             },
           });
           worker.once("message", resolve);

@@ -1,0 +1,128 @@
+// The run ledger on Cosmos DB (the emulator in this process): the same contract as SQLite, then where its
+// records live, and the choice between the two from the environment.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "@haymaker/config";
+import { openStateContainer } from "@haymaker/projections";
+import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { CosmosRunLedger } from "./cosmos-run-ledger.ts";
+import { cleanedAgent, describeRunLedgerContract } from "./run-ledger-contract.ts";
+import { runLedgerFromEnv } from "./run-ledger-from-env.ts";
+import { LEDGER_FILE, SqliteRunLedger } from "./sqlite-run-ledger.ts";
+
+let emulator: CosmosEmulator;
+let databases = 0;
+beforeAll(async () => {
+  emulator = await startCosmosEmulator();
+});
+afterAll(() => emulator.stop());
+
+/** A database of its own, so that tests share nothing. */
+function freshDatabase() {
+  databases += 1;
+  return { ...emulator, database: `run-ledger-${databases}` };
+}
+
+describeRunLedgerContract("Cosmos DB (emulator)", async () => {
+  const config = freshDatabase();
+  return { open: () => CosmosRunLedger.open(config) };
+});
+
+describe("CosmosRunLedger", () => {
+  it("keeps a run's agents, tally and failure in the run's partition of the state container, with no expiry", async () => {
+    const config = freshDatabase();
+    const ledger = await CosmosRunLedger.open(config);
+    onTestFinished(() => ledger.close());
+    expect(String(ledger)).toBe(`CosmosRunLedger(${config.database}/state)`);
+    await ledger.recordCleaned(cleanedAgent("run-a", "a02", 2));
+    await ledger.recordCleaned(cleanedAgent("run-a", "a01", 2));
+    await ledger.recordFailure("run-a", {
+      phase: "deploy",
+      reason: "quota",
+      failedAt: "2026-11-24T06:10:00Z",
+    });
+
+    const container = await openStateContainer(config);
+    onTestFinished(() => container.database.client.dispose());
+    const { resources } = await container.items
+      .query("SELECT c.id, c.pk, c.kind, c.agentIds, c.ttl FROM c ORDER BY c.id")
+      .fetchAll();
+    expect(resources).toEqual([
+      { id: "agent-a01", pk: "report:run-a", kind: "cleaned-agent" },
+      { id: "agent-a02", pk: "report:run-a", kind: "cleaned-agent" },
+      { id: "failure", pk: "report:run-a", kind: "run-failure" },
+      { id: "tally", pk: "report:run-a", kind: "cleaned-tally", agentIds: ["a01", "a02"] },
+    ]);
+  });
+
+  it("counts only agents in the tally: a record whose count was lost is counted by its redelivery", async () => {
+    const config = freshDatabase();
+    const ledger = await CosmosRunLedger.open(config);
+    onTestFinished(() => ledger.close());
+    const container = await openStateContainer(config);
+    onTestFinished(() => container.database.client.dispose());
+    // As if a process wrote a02's record and crashed before counting it.
+    const { data, cleanedAt } = cleanedAgent("run-crash", "a02", 2);
+    await container.items.create({
+      id: "agent-a02",
+      pk: "report:run-crash",
+      kind: "cleaned-agent",
+      runId: "run-crash",
+      agentId: "a02",
+      cleanedAt,
+      data,
+    });
+    expect(await ledger.recordCleaned(cleanedAgent("run-crash", "a01", 2))).toBe(1);
+    expect((await ledger.cleanedAgents("run-crash")).map((agent) => agent.data.agentId)).toEqual(["a01"]);
+    expect(await ledger.recordCleaned(cleanedAgent("run-crash", "a02", 2))).toBe(2);
+    expect((await ledger.cleanedAgents("run-crash")).map((agent) => agent.data.agentId)).toEqual([
+      "a01",
+      "a02",
+    ]);
+  });
+});
+
+describe("runLedgerFromEnv", () => {
+  it("opens the state container when HAYMAKER_COSMOS_ENDPOINT is set", async () => {
+    const ledger = await runLedgerFromEnv(
+      { ...emulator.env, HAYMAKER_COSMOS_DATABASE: "report-from-env" },
+      "/nonexistent/unused",
+    );
+    onTestFinished(() => ledger.close());
+    expect(String(ledger)).toBe("CosmosRunLedger(report-from-env/state)");
+  });
+
+  it("opens <dataDirectory>/report.sqlite otherwise", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "haymaker-report-env-"));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    const ledger = await runLedgerFromEnv({}, directory);
+    onTestFinished(() => ledger.close());
+    expect(ledger).toBeInstanceOf(SqliteRunLedger);
+    expect(existsSync(join(directory, LEDGER_FILE))).toBe(true);
+  });
+
+  it("names every bad Cosmos DB variable at once, before connecting, without echoing the key", () => {
+    let thrown: unknown;
+    try {
+      void runLedgerFromEnv(
+        {
+          HAYMAKER_COSMOS_ENDPOINT: "not a url",
+          HAYMAKER_COSMOS_DATABASE: "a/b",
+          HAYMAKER_COSMOS_KEY: "s3cret",
+        },
+        "/unused",
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as Error).message;
+    expect(message).toContain("report");
+    expect(message).toContain("HAYMAKER_COSMOS_ENDPOINT");
+    expect(message).toContain("HAYMAKER_COSMOS_DATABASE");
+    expect(message).not.toContain("s3cret");
+  });
+});
