@@ -1,41 +1,45 @@
-// report as a running service: consumes agent.cleaned, run.rejected and run.failed, keeps the run ledger in
-// <data dir>/report.sqlite, writes reports to the report store and publishes run.completed. Stops cleanly
-// on SIGTERM/SIGINT, finishing what it has in hand.
+// report as a running service: consumes agent.cleaned, run.rejected, run.failed and the report.due it
+// schedules for itself, keeps the run ledger in <data dir>/report.sqlite, writes reports to the report store
+// and publishes run.completed. Stops cleanly on SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { reportStoreFromEnv } from "@haymaker/stores";
 import { reportConfig } from "./config.ts";
-import { onAgentCleaned, onRunFailed, onRunRejected, SOURCE } from "./handler.ts";
+import { onAgentCleaned, onReportDue, onRunFailed, onRunRejected, SOURCE } from "./handler.ts";
 import { runLedgerFromEnv } from "./run-ledger-from-env.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(reportConfig);
   const logger = createLogger({ service: "report", level: config.logLevel });
   const ledger = await configOrExit(() => runLedgerFromEnv(process.env, config.dataDirectory, "report"));
+  const client = createBusClient(config.bus);
+  const publisher = new EventPublisher(client);
   const ports = {
     ledger,
     cloud: config.cloud,
     reports: configOrExit(() => reportStoreFromEnv(process.env, "report", config.dataDirectory)),
+    bus: publisher,
+    settleMs: config.activityLogSettleMs,
   };
-  const client = createBusClient(config.bus);
-  const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("report").map((subscription) =>
     consume(client, {
       topic: subscription.topic,
       subscription: subscription.name,
-      accepts: ["agent.cleaned", "run.rejected", "run.failed"],
+      accepts: ["agent.cleaned", "run.rejected", "run.failed", "report.due"],
       logger,
       handler: async (event, context) => {
         const completed =
           event.type === "com.haymaker.agent.cleaned.v1"
             ? await onAgentCleaned(event, ports)
-            : event.type === "com.haymaker.run.rejected.v1"
-              ? await onRunRejected(event, ports)
-              : await onRunFailed(event, ports);
+            : event.type === "com.haymaker.report.due.v1"
+              ? await onReportDue(event, ports)
+              : event.type === "com.haymaker.run.rejected.v1"
+                ? await onRunRejected(event, ports)
+                : await onRunFailed(event, ports);
         if (completed === undefined) {
-          context.logger.debug("agent recorded; the run has agents still to clean");
+          context.logger.debug("recorded; the run has agents still to clean, or its Activity Log to settle");
           return;
         }
         await publisher.publish(completed);
