@@ -9,6 +9,7 @@ import { configOrExit } from "@haymaker/config";
 import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { activityLogSettleFor } from "./activity-log-settle.ts";
 import { ensureAdminKey } from "./admin-key.ts";
 import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
@@ -73,6 +74,9 @@ export async function main(): Promise<void> {
         HAYMAKER_AGENT_GRACE: config.HAYMAKER_AGENT_GRACE,
         // Every service and agent is a Node process loading the same modules: compile them once.
         NODE_COMPILE_CACHE: join(dataDirectory, "compile-cache"),
+        // The report waits for the Activity Log to settle: as long as the sandbox delays it, so at once
+        // without realism.
+        HAYMAKER_ACTIVITY_LOG_SETTLE: activityLogSettleFor(sandbox.realism),
       },
       credentials: {
         agentBus: {
