@@ -11,7 +11,7 @@ import {
   readConfigParts,
 } from "@haymaker/config";
 import { GuidSchema, isoDuration } from "@haymaker/contracts";
-import { type AgentRuntime, processRuntimeFromEnv } from "@haymaker/runtime";
+import { type AgentRuntime, agentRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
 import { agentBusFromEnv } from "./agent-bus.ts";
 import type { AgentSettings } from "./agent-environment.ts";
@@ -21,7 +21,8 @@ const SERVICE = "deploy";
 const NonEmpty = v.pipe(v.string(), v.minLength(1, "must not be empty"));
 const Endpoint = v.pipe(v.string(), v.url("must be an absolute URL such as https://management.azure.com"));
 
-// HAYMAKER_AGENT_COMMAND, HAYMAKER_AGENT_ARGS and HAYMAKER_AGENT_GRACE are read by processRuntimeFromEnv.
+// The runtime's own variables (HAYMAKER_AGENT_JOB_ID, or HAYMAKER_AGENT_COMMAND, HAYMAKER_AGENT_ARGS and
+// HAYMAKER_AGENT_GRACE) are read by agentRuntimeFromEnv.
 const DeployEnv = v.object({
   HAYMAKER_DATA_DIR: v.optional(NonEmpty, ".haymaker"),
   HAYMAKER_SCENARIOS_DIR: v.optional(NonEmpty, "scenarios"),
@@ -60,7 +61,7 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
       }
       return parsed;
     },
-    runtime: () => processRuntimeFromEnv(env, SERVICE),
+    runtime: () => agentRuntimeFromEnv(env, SERVICE),
     bus: ownBus,
     // HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING, checked against deploy's own (see agent-bus.ts); a bad
     // own connection is reported once, by both parts.

@@ -2,12 +2,11 @@
 // (from operators) and deletes by tag. Publishes agent.cleaned for an agent, cleanup.completed for an
 // operator's cleanup (a dry run is only logged). Stops cleanly on SIGTERM/SIGINT, finishing what it has in
 // hand.
-import { join } from "node:path";
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { ProcessRuntime } from "@haymaker/runtime";
+import { agentRuntimeFromEnv } from "@haymaker/runtime";
 import { FileSecretStore } from "@haymaker/stores";
 import { forceCleanupConfig } from "./config.ts";
 import { forceCleanup, SOURCE } from "./handler.ts";
@@ -19,13 +18,8 @@ export async function main(): Promise<void> {
   const ports = {
     cloud: config.cloud,
     secrets: new FileSecretStore(config.dataDirectory),
-    // Where deploy's local runtime keeps its agents. force-cleanup only stops them; it never starts one,
-    // so the command a start would run is not used.
-    agents: new ProcessRuntime({
-      directory: join(config.dataDirectory, "agents"),
-      command: process.execPath,
-      args: [],
-    }),
+    // Where deploy runs agents (the same variables choose it); force-cleanup only stops them.
+    agents: configOrExit(() => agentRuntimeFromEnv(process.env, "force-cleanup")),
   };
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import { isoDuration, parseIsoDuration } from "@haymaker/contracts";
-import { type AgentRuntime, agentGraceFromEnv, processRuntimeFromEnv } from "@haymaker/runtime";
+import { type AgentRuntime, agentGraceFromEnv, agentRuntimeFromEnv } from "@haymaker/runtime";
 import * as v from "valibot";
 
 const SERVICE = "monitor";
@@ -32,7 +32,7 @@ export function monitorConfig(env: Record<string, string | undefined> = process.
   // The runtime reads HAYMAKER_AGENT_GRACE too; readConfigParts names a problem with it once.
   const { parsed, runtime, graceMs, bus } = readConfigParts(SERVICE, {
     parsed: () => parseEnv(SERVICE, MonitorEnv, env),
-    runtime: () => processRuntimeFromEnv(env, SERVICE),
+    runtime: () => agentRuntimeFromEnv(env, SERVICE),
     graceMs: () => agentGraceFromEnv(env, SERVICE),
     bus: () => busConnectionFromEnv(env, SERVICE),
   });

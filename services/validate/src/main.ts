@@ -4,14 +4,14 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { processRuntimeFromEnv } from "@haymaker/runtime";
+import { agentRuntimeFromEnv } from "@haymaker/runtime";
 import { FileSecretStore, reportStoreFromEnv } from "@haymaker/stores";
 import { validateConfig } from "./config.ts";
 import { SOURCE, validateRun } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(validateConfig);
-  const runtime = configOrExit(() => processRuntimeFromEnv(process.env, "validate"));
+  const runtime = configOrExit(() => agentRuntimeFromEnv(process.env, "validate"));
   const logger = createLogger({ service: "validate", level: config.logLevel });
   const deps = {
     cloud: config.cloud,

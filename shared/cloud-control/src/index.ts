@@ -16,4 +16,5 @@ export {
   type RoleAssignment,
   type TaggedResource,
 } from "./cloud-control.ts";
+export { type AzureCredentialSettings, azureCredentialFromEnv } from "./credential-from-env.ts";
 export { cloudControlFromEnv } from "./from-env.ts";
