@@ -1,5 +1,6 @@
 // The one container the projections live in, and how it is created or brought up to date at start-up.
 import type { Container, ContainerDefinition, Database, IndexingPolicy } from "@azure/cosmos";
+import { retryWhileRaced } from "./state-documents.ts";
 
 export const DEFAULT_CONTAINER = "projections";
 export const PARTITION_KEY_PATH = "/runId";
@@ -64,7 +65,11 @@ export function containerDefinition(id: string): ContainerDefinition {
  */
 export async function openContainer(database: Database, id: string): Promise<Container> {
   const wanted = containerDefinition(id);
-  const { container, resource } = await database.containers.createIfNotExists(wanted);
+  // Of several openers racing on a fresh database, all but one get 409 from the create and read again.
+  const { container, resource } = await retryWhileRaced(
+    () => database.containers.createIfNotExists(wanted),
+    [409],
+  );
   const paths = resource?.partitionKey?.paths ?? [];
   if (paths.length !== 1 || paths[0] !== PARTITION_KEY_PATH) {
     throw new Error(

@@ -76,6 +76,16 @@ describe("CosmosProjectionStore", () => {
     expect((await read("agent-a01"))?.ttl).toBeUndefined();
   });
 
+  it("is opened by several replicas at once on a fresh account", async () => {
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => openStore({ database: "projections-opened-together" })),
+    );
+    await applyAll(stores[0] as CosmosProjectionStore, STORY);
+    expect((await (stores[3] as CosmosProjectionStore).getExecution(RUN))?.execution.status).toBe(
+      "completed",
+    );
+  });
+
   it("opens an existing database and container again, keeping what is in it", async () => {
     const first = await openStore({ database: "projections-reopened" });
     await applyAll(first, STORY);

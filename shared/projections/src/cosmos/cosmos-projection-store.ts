@@ -55,6 +55,7 @@ import { DEFAULT_CONTAINER, openContainer } from "./container.ts";
 import { cosmosClientFor } from "./cosmos-client.ts";
 import { agentDocumentId, CLEANUP_ID, HEAD_ID, type HeadDocument, type StoredDocument } from "./documents.ts";
 import { keysetPage, queryAll, Where, whereKind } from "./keyset-query.ts";
+import { retryWhileRaced } from "./state-documents.ts";
 
 export const DEFAULT_LOG_TTL_DAYS = 30;
 export const DEFAULT_PROCESSED_EVENT_TTL_DAYS = 90;
@@ -126,7 +127,12 @@ export class CosmosProjectionStore implements ProjectionStore {
     };
     const client = cosmosClientFor(options);
     try {
-      const { database } = await client.databases.createIfNotExists({ id: options.database });
+      // createIfNotExists reads, then creates: of replicas starting together on a fresh account, all but one
+      // get 409 and read again.
+      const { database } = await retryWhileRaced(
+        () => client.databases.createIfNotExists({ id: options.database }),
+        [409],
+      );
       const container = await openContainer(database, options.container ?? DEFAULT_CONTAINER);
       return new CosmosProjectionStore(client, container, expiry, options.retry ?? DEFAULT_RETRY);
     } catch (error) {
