@@ -25,6 +25,11 @@ export {
 export { DEFAULT_REPORTS_CONTAINER, reportStoreFromEnv } from "./reports/report-store-from-env.ts";
 export { FileSecretStore } from "./secrets/file-secret-store.ts";
 export {
+  KeyVaultSecretError,
+  KeyVaultSecretStore,
+  type KeyVaultSecretStoreOptions,
+} from "./secrets/key-vault-secret-store.ts";
+export {
   checkSecretName,
   checkSecretRef,
   checkSecretValue,
