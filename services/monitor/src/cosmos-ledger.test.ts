@@ -83,18 +83,9 @@ describe("monitorLedgerFromEnv", () => {
   });
 
   it("names every bad Cosmos DB variable at once, before connecting, without echoing the key", () => {
-    expect(() =>
-      monitorLedgerFromEnv(
-        {
-          HAYMAKER_COSMOS_ENDPOINT: "not a url",
-          HAYMAKER_COSMOS_DATABASE: "a/b",
-          HAYMAKER_COSMOS_KEY: "s3cret",
-        },
-        "/unused",
-      ),
-    ).toThrow(ConfigError);
+    let thrown: unknown;
     try {
-      monitorLedgerFromEnv(
+      void monitorLedgerFromEnv(
         {
           HAYMAKER_COSMOS_ENDPOINT: "not a url",
           HAYMAKER_COSMOS_DATABASE: "a/b",
@@ -103,11 +94,13 @@ describe("monitorLedgerFromEnv", () => {
         "/unused",
       );
     } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain("monitor");
-      expect(message).toContain("HAYMAKER_COSMOS_ENDPOINT");
-      expect(message).toContain("HAYMAKER_COSMOS_DATABASE");
-      expect(message).not.toContain("s3cret");
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as Error).message;
+    expect(message).toContain("monitor");
+    expect(message).toContain("HAYMAKER_COSMOS_ENDPOINT");
+    expect(message).toContain("HAYMAKER_COSMOS_DATABASE");
+    expect(message).not.toContain("s3cret");
   });
 });
