@@ -17,6 +17,7 @@ import type {
 } from "../cloud-control.ts";
 import { readActivity } from "./activity.ts";
 import { ApiVersions } from "./api-versions.ts";
+import { ARM_RETRY_OPTIONS } from "./arm-retries.ts";
 import { attempt, deleteIfPresent } from "./errors.ts";
 import { createGraphClient } from "./graph-client.ts";
 import { GraphIdentities } from "./identities.ts";
@@ -65,7 +66,10 @@ export class ArmGraphCloudControl implements CloudControl {
     this.tenantId = options.tenantId;
     this.subscriptionId = subscriptionId;
     const sandbox = isSandboxEndpoint(armEndpoint);
-    const clientOptions = sandbox ? sandboxArmClientOptions(armEndpoint) : { endpoint: armEndpoint };
+    const clientOptions = {
+      ...(sandbox ? sandboxArmClientOptions(armEndpoint) : { endpoint: armEndpoint }),
+      retryOptions: ARM_RETRY_OPTIONS,
+    };
     const sign = <C extends ResourceManagementClient | AuthorizationManagementClient | MonitorClient>(
       c: C,
     ) => (sandbox ? useSandboxAuthentication(c, credential) : c);
