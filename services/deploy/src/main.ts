@@ -6,14 +6,14 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { FileSecretStore } from "@haymaker/stores";
+import { secretStoreFromEnv } from "@haymaker/stores";
 import { deployConfig } from "./config.ts";
 import { deployAgent, SOURCE } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(deployConfig);
   const logger = createLogger({ service: "deploy", level: config.logLevel });
-  const secrets = new FileSecretStore(config.dataDirectory);
+  const secrets = configOrExit(() => secretStoreFromEnv(process.env, "deploy"));
   const { runtime } = config;
   // Without a runnable agent program every agent would fail; better not to take their events at all.
   await runtime.check().catch((error: Error) => {

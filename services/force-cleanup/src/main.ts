@@ -7,7 +7,7 @@ import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { agentRuntimeFromEnv } from "@haymaker/runtime";
-import { FileSecretStore } from "@haymaker/stores";
+import { secretStoreFromEnv } from "@haymaker/stores";
 import { forceCleanupConfig } from "./config.ts";
 import { forceCleanup, SOURCE } from "./handler.ts";
 import { operatorCleanup, previewOperatorCleanup } from "./operator-cleanup.ts";
@@ -17,7 +17,7 @@ export async function main(): Promise<void> {
   const logger = createLogger({ service: "force-cleanup", level: config.logLevel });
   const ports = {
     cloud: config.cloud,
-    secrets: new FileSecretStore(config.dataDirectory),
+    secrets: configOrExit(() => secretStoreFromEnv(process.env, "force-cleanup")),
     // Where deploy runs agents (the same variables choose it); force-cleanup only stops them.
     agents: configOrExit(() => agentRuntimeFromEnv(process.env, "force-cleanup")),
   };

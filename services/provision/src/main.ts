@@ -5,7 +5,7 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { RefreshingCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { FileSecretStore } from "@haymaker/stores";
+import { secretStoreFromEnv } from "@haymaker/stores";
 import { provisionConfig } from "./config.ts";
 import { provisionAgent, SOURCE } from "./handler.ts";
 import { provisionLedgerFromEnv } from "./ledger-from-env.ts";
@@ -21,7 +21,7 @@ export async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const secrets = new FileSecretStore(config.dataDirectory);
+  const secrets = configOrExit(() => secretStoreFromEnv(process.env, "provision"));
   const ledger = await configOrExit(() =>
     provisionLedgerFromEnv(process.env, config.dataDirectory, "provision"),
   );

@@ -5,7 +5,7 @@ import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
 import { agentRuntimeFromEnv } from "@haymaker/runtime";
-import { FileSecretStore, reportStoreFromEnv } from "@haymaker/stores";
+import { reportStoreFromEnv, secretStoreFromEnv } from "@haymaker/stores";
 import { validateConfig } from "./config.ts";
 import { SOURCE, validateRun } from "./handler.ts";
 
@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
   const logger = createLogger({ service: "validate", level: config.logLevel });
   const deps = {
     cloud: config.cloud,
-    secrets: new FileSecretStore(config.dataDirectory),
+    secrets: configOrExit(() => secretStoreFromEnv(process.env, "validate")),
     reports: configOrExit(() => reportStoreFromEnv(process.env, "validate", config.dataDirectory)),
     runtime,
     loadCatalogue: () => loadScenarioCatalogue(config.scenariosDirectory),

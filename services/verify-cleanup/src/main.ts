@@ -5,14 +5,17 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { FileSecretStore } from "@haymaker/stores";
+import { secretStoreFromEnv } from "@haymaker/stores";
 import { verifyCleanupConfig } from "./config.ts";
 import { SOURCE, verifyCleanup } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(verifyCleanupConfig);
   const logger = createLogger({ service: "verify-cleanup", level: config.logLevel });
-  const ports = { cloud: config.cloud, secrets: new FileSecretStore(config.dataDirectory) };
+  const ports = {
+    cloud: config.cloud,
+    secrets: configOrExit(() => secretStoreFromEnv(process.env, "verify-cleanup")),
+  };
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("verify-cleanup").map((subscription) =>

@@ -1,0 +1,87 @@
+// Where secrets are kept, from the environment: Azure Key Vault when HAYMAKER_KEY_VAULT_URI is set, signed
+// in as HayMaker's own identity exactly as cloud control signs in (azureCredentialFromEnv: the sandbox
+// cloud's credential, a client secret, or the managed identity); otherwise 0600 files under
+// HAYMAKER_DATA_DIR.
+import { SecretClient } from "@azure/keyvault-secrets";
+import { type AzureCredentialSettings, azureCredentialFromEnv } from "@haymaker/cloud-control";
+import { ConfigError, parseEnv } from "@haymaker/config";
+import { SecretRefSchema } from "@haymaker/contracts";
+import * as v from "valibot";
+import { FileSecretStore } from "./file-secret-store.ts";
+import { KeyVaultSecretStore } from "./key-vault-secret-store.ts";
+import type { SecretStore } from "./secret-store.ts";
+
+const VAULT_URI = "HAYMAKER_KEY_VAULT_URI";
+
+/** A vault's URI is good when the secret ids under it are good refs: one rule, kept in contracts. */
+function vaultOrigin(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  const bare =
+    (url.pathname === "/" || url.pathname === "") &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.username === "" &&
+    url.password === "";
+  return bare && v.is(SecretRefSchema, `${url.origin}/secrets/probe`) ? url.origin : undefined;
+}
+
+function isSandboxVault(origin: string): boolean {
+  return new URL(origin).protocol === "http:";
+}
+
+const SecretsEnv = v.object({
+  [VAULT_URI]: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty; unset it to keep secrets under the data directory"),
+      v.check(
+        (value) => vaultOrigin(value) !== undefined,
+        "must be a Key Vault's URI such as https://<vault>.vault.azure.net/, without a path or query (plain http only as http://127.0.0.1:<port>/, the sandbox cloud's vault)",
+      ),
+    ),
+  ),
+  HAYMAKER_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), ".haymaker"),
+});
+
+/**
+ * The secret store the environment asks for (see the top of this file). Throws ConfigError naming every
+ * variable at fault at once, HayMaker's identity's included, and never echoing a value.
+ */
+export function secretStoreFromEnv(env: Record<string, string | undefined>, service: string): SecretStore {
+  const problems: string[] = [];
+  const read = <T>(part: () => T): T | undefined => {
+    try {
+      return part();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const parsed = read(() => parseEnv(service, SecretsEnv, env));
+  const wantsVault = env[VAULT_URI] !== undefined;
+  const signIn = wantsVault ? read(() => azureCredentialFromEnv(env, service)) : undefined;
+  const origin = parsed?.[VAULT_URI] === undefined ? undefined : vaultOrigin(parsed[VAULT_URI]);
+  if (origin !== undefined && signIn !== undefined && isSandboxVault(origin) !== signIn.sandbox) {
+    problems.push(
+      isSandboxVault(origin)
+        ? `${VAULT_URI}: the sandbox cloud's vault signs in through the sandbox: set HAYMAKER_ARM_ENDPOINT to the sandbox's URL too`
+        : `${VAULT_URI}: an Azure vault cannot be signed in to as the sandbox cloud's identity: HAYMAKER_ARM_ENDPOINT is the sandbox`,
+    );
+  }
+  if (parsed === undefined || problems.length > 0) throw new ConfigError(service, [...new Set(problems)]);
+  if (origin === undefined || signIn === undefined) return new FileSecretStore(parsed.HAYMAKER_DATA_DIR);
+  return keyVaultStore(origin, signIn);
+}
+
+function keyVaultStore(origin: string, signIn: AzureCredentialSettings): KeyVaultSecretStore {
+  if (!signIn.sandbox) return new KeyVaultSecretStore(new SecretClient(origin, signIn.credential));
+  // The sandbox's vault answers on 127.0.0.1 without TLS, while its challenge names vault.azure.net as
+  // Key Vault's does; and it finishes deletes and purges at once.
+  const client = new SecretClient(origin, signIn.credential, {
+    disableChallengeResourceVerification: true,
+    allowInsecureConnection: true,
+  });
+  return new KeyVaultSecretStore(client, { pollIntervalMs: 20 });
+}
