@@ -353,3 +353,40 @@ function safe(read: () => string): string {
     return "";
   }
 }
+
+describe("a new user-assigned identity under replication delay", () => {
+  it("is not found by a role assignment without principalType until it has replicated", async () => {
+    const delayed = await startWithOrchestrator({ realism: { replicationDelayMs: 60_000 } });
+    try {
+      const request = armRequests(delayed.cloud, delayed.orchestrator);
+      const rg = `/subscriptions/${delayed.cloud.subscriptionId}/resourceGroups/rg`;
+      await request("PUT", rg, { location: "westeurope" }, "2021-04-01");
+      const identity = await request(
+        "PUT",
+        `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fresh`,
+        { location: "westeurope" },
+        IDENTITY_API_VERSION,
+      );
+      const principalId = (identity.body.properties as { principalId: string }).principalId;
+      const assign = (name: string, principalType?: string) =>
+        request(
+          "PUT",
+          `${rg}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          {
+            properties: {
+              roleDefinitionId: `/subscriptions/${delayed.cloud.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+              principalId,
+              ...(principalType === undefined ? {} : { principalType }),
+            },
+          },
+          "2022-04-01",
+        );
+      expect((await assign("7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5b")).body.error).toMatchObject({
+        code: "PrincipalNotFound",
+      });
+      expect((await assign("7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5c", "ServicePrincipal")).status).toBe(201);
+    } finally {
+      await delayed.cloud.close();
+    }
+  });
+});

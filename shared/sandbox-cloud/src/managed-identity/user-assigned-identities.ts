@@ -33,7 +33,7 @@ export function isUserAssignedIdentity(req: Pick<ResourceRequest, "namespace" | 
 }
 
 export function handleUserAssignedIdentity(
-  deps: Pick<ArmDeps, "resources" | "servicePrincipals" | "identity">,
+  deps: Pick<ArmDeps, "resources" | "servicePrincipals" | "identity" | "replication">,
   req: ResourceRequest,
 ): ArmResult {
   if (req.method !== "PUT" || req.action !== undefined) return handleResource(deps.resources, req);
@@ -77,6 +77,9 @@ export function handleUserAssignedIdentity(
       displayName: name,
       resourceId: existing?.id ?? id,
     });
+    // A new identity's principal replicates like any other (realism.replicationDelayMs): a role assignment
+    // naming it without principalType answers PrincipalNotFound until it has.
+    deps.replication.written("servicePrincipal", ids.principalId);
   }
   return result;
 }
