@@ -1,8 +1,8 @@
 // Microsoft.KeyVault/vaults through ARM: a generic resource (resources.ts) with what the Key Vault resource
 // provider adds. A PUT checks the vault name (3-24 characters, unique: the name is the vault's DNS name in
 // Azure) and settles the properties (vault-properties.ts), and a new vault starts being served on its own
-// port before the create is answered, so its vaultUri works at once; a DELETE stops serving it and drops
-// its secrets. Reads and lists are the generic ones.
+// port before the create is answered, so its vaultUri works at once. Reads, lists and deletes are the
+// generic ones; after a delete, routeArmRequest has VaultHosts stop serving what no longer exists.
 
 import { groupId, resourceIdOf } from "../arm/path.ts";
 import { findResource } from "../arm/resource-lookup.ts";
@@ -40,11 +40,7 @@ export async function handleVaultResource(deps: VaultResourceDeps, req: Resource
   const id = resourceIdOf(req.subscriptionId, req.group, req.namespace, req.chain);
   const name = req.chain[0]?.[1] ?? "";
   const existing = findResource(deps.resources, req);
-  if (req.method === "DELETE") {
-    const result = handleResource(deps.resources, req);
-    await deps.keyVaults.forgetDeleted();
-    return result;
-  }
+  // Reads and deletes are generic; routeArmRequest stops serving a deleted vault (or group) afterwards.
   if (req.method !== "PUT" && req.method !== "PATCH") return handleResource(deps.resources, req);
   // Left to the generic handler, which answers them as ARM does: nothing to settle.
   if (
