@@ -3,7 +3,12 @@
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
-import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
+import {
+  DeadLetterQueues,
+  openReplayOperationStore,
+  ReplayOperations,
+  TOPOLOGY_ENTITIES,
+} from "@haymaker/dead-letters";
 import { createLogger } from "@haymaker/logging";
 import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
 import { reportStoreFromEnv } from "@haymaker/stores";
@@ -28,7 +33,15 @@ export async function main(): Promise<void> {
   const keys = await openApiKeyStore(cosmos, config.dataDirectory);
   const limits = await openRateLimits(cosmos);
   const queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
-  const operations = ReplayOperations.open(config.dataDirectory, queues);
+  // Replay operations in the same store as the keys: any replica follows and aborts any replica's operation.
+  const operations = new ReplayOperations(
+    await openReplayOperationStore(cosmos, config.dataDirectory),
+    queues,
+    {
+      onError: (error) =>
+        logger.warn({ err: error }, "a replay operation's progress could not be written; retrying"),
+    },
+  );
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(
     {

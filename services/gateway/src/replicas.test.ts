@@ -1,5 +1,13 @@
 // Two gateway replicas on one Cosmos DB (the emulator), as behind a load balancer in Azure: a caller's
-// execute budget is one budget across both, and a key revoked through one is refused by the other at once.
+// execute budget is one budget across both, a key revoked through one is refused by the other at once, and
+// a replay started through one is followed and aborted through the other.
+import {
+  CosmosReplayOperationStore,
+  type DeadLetterQueues,
+  type Progress,
+  ReplayOperations,
+  type WorkOptions,
+} from "@haymaker/dead-letters";
 import { type CosmosConfig, SqliteProjectionStore } from "@haymaker/projections";
 import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,16 +21,37 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.stop());
 
-/** One replica: its own Cosmos DB clients for keys and budgets, as a gateway process opens them. */
+/** Dead-letter queues whose replay works a batch of 10 every 20 ms until it is aborted. */
+const endlessQueues = {
+  list: async () => Array.from({ length: 100_000 }, () => ({})),
+  replay: async (_filter: unknown, _ids: unknown, options: WorkOptions): Promise<Progress> => {
+    const progress: Progress = { done: 0, failed: 0, errors: [] };
+    while (!options.signal?.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      progress.done += 10;
+      options.onProgress?.({ ...progress, errors: [] });
+    }
+    return progress;
+  },
+} as unknown as DeadLetterQueues;
+
+/** One replica: its own Cosmos DB clients for keys, budgets and replays, as a gateway process opens them. */
 async function replica(config: CosmosConfig, projections: SqliteProjectionStore) {
+  const operations = new ReplayOperations(await CosmosReplayOperationStore.open(config), endlessQueues);
   const keys = await CosmosApiKeyStore.open(config);
   // A clock fixed mid-minute: on the real one, ten executes could straddle two windows.
   const limits = await CosmosRateLimits.open(config, { now: () => Date.UTC(2026, 11, 8, 6, 0, 30) });
-  const { call } = await testGateway({ keys, rateLimits: limits.rateLimits, projections });
+  const { call } = await testGateway({
+    keys,
+    rateLimits: limits.rateLimits,
+    projections,
+    deadLetters: { queues: endlessQueues, operations, editEnabled: false },
+  });
   return {
     call,
     keys,
-    close() {
+    async close() {
+      await operations.close();
       keys.close();
       limits.close();
     },
@@ -30,7 +59,7 @@ async function replica(config: CosmosConfig, projections: SqliteProjectionStore)
 }
 
 describe("two gateway replicas sharing Cosmos DB", () => {
-  it("share one execute budget per caller, and a revocation through either", async () => {
+  it("share one execute budget per caller, revocations, and replay operations", async () => {
     const config: CosmosConfig = {
       endpoint: emulator.endpoint,
       key: emulator.key,
@@ -66,9 +95,21 @@ describe("two gateway replicas sharing Cosmos DB", () => {
         "Unauthenticated",
       );
       expect((await two.call("DELETE", `/api/keys/${id}`, admin)).status).toBe(404);
+      // A replay started through one replica is followed and stopped through the other.
+      const started = await one.call("POST", "/api/dead-letters/replay", admin, { group: "g-0123456789ab" });
+      expect(started.status).toBe(202);
+      const { operation } = (await started.json()) as { operation: { id: string } };
+      const seen = await two.call("GET", `/api/replays/${operation.id}`, admin);
+      expect(((await seen.json()) as { status: string }).status).toBe("running");
+      const aborted = await two.call("POST", `/api/replays/${operation.id}/abort`, admin);
+      expect(aborted.status).toBe(202);
+      expect(((await aborted.json()) as { operation: { status: string } }).operation.status).toBe("aborted");
+      expect(
+        (await errorOf(await one.call("POST", `/api/replays/${operation.id}/abort`, admin), 409)).code,
+      ).toBe("ReplayFinished");
     } finally {
-      one.close();
-      two.close();
+      await one.close();
+      await two.close();
     }
   });
 });

@@ -145,7 +145,7 @@ async function runOn(mode: BrokerMode, messages: number, directory: string): Pro
       });
       startAnsweredSeconds = Number(((performance.now() - started) / 1000).toFixed(3));
       await operations.idle();
-      return operations.get(running.id) ?? running;
+      return (await operations.get(running.id)) ?? running;
     });
     const operationCheck = await checkReplay(client, queues, firstIds);
 

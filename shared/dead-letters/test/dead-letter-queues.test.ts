@@ -180,20 +180,20 @@ describe("dead-letter queues", () => {
         name: "bulk",
       });
       await operations.idle();
-      expect(operations.get(started.id)).toMatchObject({
+      expect(await operations.get(started.id)).toMatchObject({
         status: "completed",
         replayed: 1000,
         failed: 0,
         remaining: 0,
       });
-      expect(operations.get(started.id)?.finishedAt).toBeDefined();
+      expect((await operations.get(started.id))?.finishedAt).toBeDefined();
       expect(await delivered()).toHaveLength(1000);
       expect(await queues.counts()).toEqual([]);
-      expect(operations.list().map((o) => o.id)).toEqual([started.id]);
+      expect((await operations.list()).map((o) => o.id)).toEqual([started.id]);
       await operations.close();
     });
 
-    it("aborts half way, leaving the rest in the queue untouched; a restart marks what was running interrupted", async () => {
+    it("aborts half way, leaving the rest in the queue untouched; another process sharing the file sees it run", async () => {
       await deadLetter(Array.from({ length: 1000 }, (_, i) => selected(`run-ab-${i}`)));
       const directory = mkdtempSync(join(tmpdir(), "replays-"));
       const operations = ReplayOperations.open(directory, queues);
@@ -202,20 +202,21 @@ describe("dead-letter queues", () => {
         selection: { filter: { reason: "UnknownScenario" } },
         requestedBy: "api-key:test",
       });
-      // A second process opening the same file while it runs sees it as interrupted (its owner is gone).
+      // A second process opening the same file while it runs sees it running: its replica holds the lease.
       const restarted = ReplayOperations.open(directory, queues);
-      expect(restarted.get(started.id)?.status).toBe("interrupted");
-      while ((operations.get(started.id)?.replayed ?? 0) < 250) await new Promise((r) => setTimeout(r, 5));
+      expect((await restarted.get(started.id))?.status).toBe("running");
+      while (((await operations.get(started.id))?.replayed ?? 0) < 250)
+        await new Promise((r) => setTimeout(r, 5));
       const aborted = await operations.abort(started.id);
-      expect(aborted?.status).toBe("aborted");
-      const replayed = aborted?.replayed ?? -1;
+      expect(aborted).toMatchObject({ outcome: "aborted", operation: { status: "aborted" } });
+      const replayed = aborted.outcome === "aborted" ? aborted.operation.replayed : -1;
       expect(replayed).toBeGreaterThanOrEqual(250);
       expect(replayed).toBeLessThan(1000);
       expect(await delivered()).toHaveLength(replayed);
       const left = await queues.list();
       expect(left).toHaveLength(1000 - replayed);
       expect(left.every((l) => l.replayCount === 0)).toBe(true);
-      expect(await operations.abort("rpl-none")).toBeUndefined();
+      expect(await operations.abort("rpl-none")).toEqual({ outcome: "not-found" });
       await operations.close();
       await restarted.close();
     });
@@ -230,7 +231,7 @@ describe("dead-letter queues", () => {
         requestedBy: "api-key:admin",
       });
       await operations.idle();
-      expect(operations.get(started.id)).toMatchObject({
+      expect(await operations.get(started.id)).toMatchObject({
         kind: "purge",
         status: "completed",
         total: 1,

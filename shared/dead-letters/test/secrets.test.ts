@@ -34,9 +34,9 @@ describe("secrets in dead-letter error texts", () => {
     );
     const started = await operations.start({ kind: "replay", selection: { group: "g" }, requestedBy: "t" });
     await operations.idle();
-    const [stored] = operations.list();
+    const [stored] = await operations.list();
     expect(JSON.stringify(stored)).not.toContain(KEY);
-    expect(operations.get(started.id)?.errors[0]).toBe(
+    expect((await operations.get(started.id))?.errors[0]).toBe(
       "agent-selected/provision: send failed: Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=[redacted]",
     );
     await operations.close();
@@ -50,12 +50,12 @@ describe("secrets in dead-letter error texts", () => {
     );
     const started = await operations.start({ kind: "purge", selection: { group: "g" }, requestedBy: "t" });
     await operations.idle();
-    const stopped = operations.get(started.id);
+    const stopped = await operations.get(started.id);
     expect(stopped?.status).toBe("failed");
     expect(stopped?.errors.at(-1)).toMatch(
       /^the operation stopped: the connection closed: .*SharedAccessKey=\[redacted\]$/,
     );
-    expect(JSON.stringify(operations.list())).not.toContain(KEY);
+    expect(JSON.stringify(await operations.list())).not.toContain(KEY);
     await operations.close();
   });
 

@@ -48,7 +48,11 @@ export const abortReplaySpec: RouteSpec = {
   role: "operator",
   pathParams: idParam,
   responses: {
-    202: { description: "Stopped.", schema: v.object({ operation: ReplayOperationSchema }) },
+    202: {
+      description:
+        "Stopped, whichever gateway replica ran it; still running only if that replica did not answer within its lease.",
+      schema: v.object({ operation: ReplayOperationSchema }),
+    },
     404: notFound,
     409: { description: "It had already ended.", schema: ErrorEnvelopeSchema },
   },
@@ -56,15 +60,15 @@ export const abortReplaySpec: RouteSpec = {
 
 export function registerReplays(app: Hono, deps: GatewayDeps): void {
   const operator = requireRole(deps, "operator");
-  app.get(honoPath(listReplaysSpec), operator, (c) => {
+  app.get(honoPath(listReplaysSpec), operator, async (c) => {
     const access = deadLettersOf(c, deps);
-    return access instanceof Response ? access : c.json({ items: access.operations.list() });
+    return access instanceof Response ? access : c.json({ items: await access.operations.list() });
   });
-  app.get(honoPath(getReplaySpec), operator, (c) => {
+  app.get(honoPath(getReplaySpec), operator, async (c) => {
     const access = deadLettersOf(c, deps);
     if (access instanceof Response) return access;
     const id = pathParam(c, "id");
-    const operation = access.operations.get(id);
+    const operation = await access.operations.get(id);
     return operation === undefined
       ? apiError(c, 404, "ReplayNotFound", `No operation ${id.slice(0, 64)}.`)
       : c.json(operation);
@@ -73,12 +77,19 @@ export function registerReplays(app: Hono, deps: GatewayDeps): void {
     const access = deadLettersOf(c, deps);
     if (access instanceof Response) return access;
     const id = pathParam(c, "id");
-    if (!access.operations.isRunning(id)) {
-      const operation = access.operations.get(id);
-      return operation === undefined
-        ? apiError(c, 404, "ReplayNotFound", `No operation ${id.slice(0, 64)}.`)
-        : apiError(c, 409, "ReplayFinished", `Operation ${id} has already ended (${operation.status}).`);
+    // Whichever replica runs it: the operations ask that replica through their store and wait for it.
+    const aborted = await access.operations.abort(id);
+    if (aborted.outcome === "not-found") {
+      return apiError(c, 404, "ReplayNotFound", `No operation ${id.slice(0, 64)}.`);
     }
-    return c.json({ operation: await access.operations.abort(id) }, 202);
+    if (aborted.outcome === "ended") {
+      return apiError(
+        c,
+        409,
+        "ReplayFinished",
+        `Operation ${id} has already ended (${aborted.operation.status}).`,
+      );
+    }
+    return c.json({ operation: aborted.operation }, 202);
   });
 }
