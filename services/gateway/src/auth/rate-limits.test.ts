@@ -32,10 +32,8 @@ describeRateLimitContract("Cosmos DB (emulator)", async (now) => {
     database: `gateway-rate-${++databases}`,
     clientOptions: emulator.clientOptions,
   };
-  // Each replica a client of its own, as each gateway process has. Opened one after the other: two
-  // openStateContainer calls racing to create a new database can fail with 409.
-  const replicas: CosmosRateLimits[] = [];
-  for (let i = 0; i < 2; i++) replicas.push(await CosmosRateLimits.open(config, { now }));
+  // Each replica a client of its own, as each gateway process has, both starting at once.
+  const replicas = await Promise.all([0, 1].map(() => CosmosRateLimits.open(config, { now })));
   for (const replica of replicas) onTestFinished(() => replica.close());
   let next = 0;
   return { replica: () => (replicas[next++ % replicas.length] as CosmosRateLimits).rateLimits };
