@@ -7,6 +7,7 @@ import {
   cosmosStatus,
   openStateContainer,
   type StateDocument,
+  stateDocumentId,
   statePartition,
 } from "@haymaker/projections";
 import type { ReplayOperationStore, StoredOperation, VersionedOperation } from "./replay-operation-store.ts";
@@ -14,8 +15,6 @@ import type { ReplayOperationStore, StoredOperation, VersionedOperation } from "
 /** The partition every operation's document is in. */
 export const REPLAY_OPERATIONS_PARTITION = statePartition("gateway", "replay-operations");
 const KIND = "replay-operation";
-/** An operation id as ReplayOperations makes it; anything else names none (and may not be a document id). */
-const OPERATION_ID = /^rpl-[a-z0-9-]{1,64}$/;
 
 interface OperationDocument extends StateDocument, StoredOperation {
   kind: typeof KIND;
@@ -45,7 +44,8 @@ export class CosmosReplayOperationStore implements ReplayOperationStore {
   }
 
   async get(id: string): Promise<VersionedOperation | undefined> {
-    if (!OPERATION_ID.test(id)) return undefined;
+    // An id Cosmos DB could not hold (too long, or with / \ ? #) names no operation.
+    if (stateDocumentId(id) !== id) return undefined;
     const { resource } = await this.#container
       .item(id, REPLAY_OPERATIONS_PARTITION)
       .read<OperationDocument>();

@@ -37,6 +37,12 @@ export interface ApiKeyStore {
 }
 
 const KEY = /^hm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+const KEY_ID = /^[0-9a-f]{12}$/;
+
+/** Whether `id` could name a key (mintKey's ids); anything else names none. */
+export function isKeyId(id: string): boolean {
+  return KEY_ID.test(id);
+}
 
 /** A new key: its id, the hash to store, and the key itself, shown once. */
 export function mintKey(): { id: string; secretHash: Buffer; key: string } {

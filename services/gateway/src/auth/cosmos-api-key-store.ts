@@ -13,6 +13,7 @@ import {
 import {
   type ApiKeyRecord,
   type ApiKeyStore,
+  isKeyId,
   mintKey,
   parseKey,
   type Role,
@@ -22,8 +23,6 @@ import {
 /** The partition every key's document is in. */
 export const API_KEYS_PARTITION = statePartition("gateway", "api-keys");
 const KIND = "api-key";
-/** A key id as mintKey makes it; anything else names no key (and could not be a document id). */
-const KEY_ID = /^[0-9a-f]{12}$/;
 /** Two keys minted with the same random id are as likely as a lottery win twice; three tries end it. */
 const CREATE_TRIES = 3;
 
@@ -108,7 +107,7 @@ export class CosmosApiKeyStore implements ApiKeyStore {
    * in patch conditions.)
    */
   async revoke(id: string): Promise<boolean> {
-    if (!KEY_ID.test(id)) return false;
+    if (!isKeyId(id)) return false;
     const item = this.#container.item(id, API_KEYS_PARTITION);
     for (;;) {
       const { resource } = await item.read<ApiKeyDocument>();
