@@ -5,8 +5,9 @@ import { createBusClient, EventPublisher } from "@haymaker/bus";
 import type { Logger } from "@haymaker/logging";
 import { ArmCaller } from "./arm-caller.ts";
 import { createArmClient } from "./arm-client.ts";
-import type { AgentConfig } from "./config.ts";
+import type { AgentConfig, OwnSecretPointer } from "./config.ts";
 import { runScenario, type ScenarioRunOptions, type ScenarioRunSummary } from "./handler.ts";
+import { readOwnSecret } from "./own-secret.ts";
 import { connectionStringKey, redactorFor } from "./redact.ts";
 import type { ScenarioPlan } from "./scenario-plan.ts";
 import { operateWindow } from "./schedule.ts";
@@ -33,7 +34,10 @@ export async function runAgent(
   options: AgentRunOptions,
 ): Promise<AgentRunResult> {
   const connectionString = "connectionString" in config.bus ? config.bus.connectionString : undefined;
-  const redact = redactorFor([config.clientSecret, connectionString, connectionStringKey(connectionString)]);
+  const busSecrets = [connectionString, connectionStringKey(connectionString)];
+  // An agent in Azure learns its secret only after it has started: redaction takes it in from then on.
+  let redactKnown = redactorFor([config.clientSecret, ...busSecrets]);
+  const redact = (text: string) => redactKnown(text);
   const window = operateWindow(config.deadline, options.startedAt ?? Date.now(), config.cleanupReserveMs);
 
   // Bounded retries: at exit the agent waits for its last events, but not for minutes on a dead bus.
@@ -56,8 +60,20 @@ export async function runAgent(
   });
 
   try {
+    let clientSecret = config.clientSecret;
+    if (clientSecret === undefined) {
+      const pointer = config.ownSecret as OwnSecretPointer;
+      clientSecret = await readOwnSecret(pointer, {
+        propagationEndsAt: (options.startedAt ?? Date.now()) + config.propagationWindowMs,
+        stop: options.stop,
+      }).catch((error: unknown) => {
+        telemetry.log("error", redact((error as Error).message));
+        throw error;
+      });
+      redactKnown = redactorFor([clientSecret, ...busSecrets]);
+    }
     const arm = new ArmCaller({
-      client: await createArmClient(config),
+      client: await createArmClient({ ...config, clientSecret }),
       armEndpoint: config.armEndpoint,
       resourceGroup: config.resourceGroup,
       allowInsecureConnection: config.sandbox,

@@ -12,6 +12,7 @@ import {
   ResourceGroupNameSchema,
   RunIdSchema,
   ScenarioIdSchema,
+  SecretRefSchema,
   TagsSchema,
   TimestampSchema,
 } from "@haymaker/contracts";
@@ -74,7 +75,7 @@ const ParameterValuesSchema = v.record(
   'must be a JSON object of parameter values, e.g. {"coolAfterDays": 60}',
 );
 
-const AgentEnv = v.object({
+const AgentVariables = v.object({
   HAYMAKER_RUN_ID: RunIdSchema,
   HAYMAKER_AGENT_ID: AgentIdSchema,
   HAYMAKER_SCENARIO_ID: ScenarioIdSchema,
@@ -90,12 +91,49 @@ const AgentEnv = v.object({
   HAYMAKER_TAGS: v.optional(jsonOf("an object of tag names and values", TagsSchema)),
   AZURE_TENANT_ID: GuidSchema,
   AZURE_CLIENT_ID: GuidSchema,
-  AZURE_CLIENT_SECRET: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  AZURE_CLIENT_SECRET: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
+  // In Azure the secret is not in the environment (an execution's template is readable by anyone who may
+  // read the job): the agent reads it from Key Vault as the job's managed identity.
+  HAYMAKER_AGENT_SECRET_ID: v.optional(
+    v.pipe(
+      SecretRefSchema,
+      v.check((ref) => !ref.startsWith("local:"), "must be a Key Vault secret id, not a local secret name"),
+    ),
+  ),
+  HAYMAKER_MANAGED_IDENTITY_CLIENT_ID: v.optional(GuidSchema),
   HAYMAKER_ARM_ENDPOINT: v.optional(OriginSchema, DEFAULT_ARM_ENDPOINT),
   HAYMAKER_AUTHORITY_HOST: v.optional(OriginSchema),
   HAYMAKER_LOG_LEVEL: v.optional(logLevelFromEnv, "info"),
   HAYMAKER_PROPAGATION_WINDOW: PropagationWindowSchema,
 });
+
+// Where the agent's client secret comes from: the environment (a local process, whose environment only its
+// parent can read), or Key Vault through the job's managed identity (a Container Apps execution).
+const AgentEnv = v.pipe(
+  AgentVariables,
+  v.forward(
+    v.check(
+      (env) => (env.AZURE_CLIENT_SECRET === undefined) !== (env.HAYMAKER_AGENT_SECRET_ID === undefined),
+      "set AZURE_CLIENT_SECRET, or HAYMAKER_AGENT_SECRET_ID with HAYMAKER_MANAGED_IDENTITY_CLIENT_ID, but not both",
+    ),
+    ["AZURE_CLIENT_SECRET"],
+  ),
+  v.forward(
+    v.check(
+      (env) =>
+        (env.HAYMAKER_AGENT_SECRET_ID === undefined) ===
+        (env.HAYMAKER_MANAGED_IDENTITY_CLIENT_ID === undefined),
+      "set with HAYMAKER_AGENT_SECRET_ID: the client id of the managed identity that may read that secret",
+    ),
+    ["HAYMAKER_MANAGED_IDENTITY_CLIENT_ID"],
+  ),
+);
+
+/** The agent's own secret in Key Vault, and the managed identity allowed to read it (Key Vault Secrets User). */
+export interface OwnSecretPointer {
+  secretId: string;
+  managedIdentityClientId: string;
+}
 
 export interface AgentConfig {
   runId: string;
@@ -115,7 +153,9 @@ export interface AgentConfig {
   runTags: Readonly<Record<string, string>>;
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** Set when the secret came in the environment; otherwise ownSecret says where to read it. */
+  clientSecret: string | undefined;
+  ownSecret: OwnSecretPointer | undefined;
   armEndpoint: string;
   authorityHost: string;
   /** Plain http on loopback: the sandbox cloud, reached with its own credential and auth policy. */
@@ -153,6 +193,14 @@ export function agentConfig(env: Record<string, string | undefined> = process.en
     tenantId: parsed.AZURE_TENANT_ID,
     clientId: parsed.AZURE_CLIENT_ID,
     clientSecret: parsed.AZURE_CLIENT_SECRET,
+    ownSecret:
+      parsed.HAYMAKER_AGENT_SECRET_ID === undefined ||
+      parsed.HAYMAKER_MANAGED_IDENTITY_CLIENT_ID === undefined
+        ? undefined
+        : {
+            secretId: parsed.HAYMAKER_AGENT_SECRET_ID,
+            managedIdentityClientId: parsed.HAYMAKER_MANAGED_IDENTITY_CLIENT_ID,
+          },
     armEndpoint,
     authorityHost,
     sandbox,

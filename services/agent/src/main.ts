@@ -6,6 +6,7 @@ import { createLogger } from "@haymaker/logging";
 import { runAgent } from "./agent.ts";
 import { agentConfig } from "./config.ts";
 import { EXIT_CODES } from "./exit-codes.ts";
+import { OwnSecretError } from "./own-secret.ts";
 import { redactorFor } from "./redact.ts";
 import { loadScenarioPlan } from "./scenario-plan.ts";
 
@@ -43,7 +44,9 @@ export async function main(stop = new AbortController()): Promise<void> {
     exitCode = result.exitCode;
   } catch (error) {
     process.stderr.write(`agent failed: ${redact(String((error as Error)?.message ?? error))}\n`);
-    exitCode = EXIT_CODES.stepFailed;
+    // Key Vault refusing the job's identity its secret is access denied, as a refused sign-in is.
+    exitCode =
+      error instanceof OwnSecretError && error.accessDenied ? EXIT_CODES.accessDenied : EXIT_CODES.stepFailed;
   }
   process.exit(exitCode);
 }

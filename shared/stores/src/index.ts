@@ -38,4 +38,4 @@ export {
   SECRET_VALUE_MAX_BYTES,
 } from "./secrets/secret-inputs.ts";
 export { SecretNotFoundError, type SecretRef, type SecretStore } from "./secrets/secret-store.ts";
-export { secretStoreFromEnv } from "./secrets/secret-store-from-env.ts";
+export { keyVaultSecretStore, secretStoreFromEnv } from "./secrets/secret-store-from-env.ts";

@@ -145,6 +145,13 @@ describe("ContainerAppsJobRuntime", () => {
       }),
     ).rejects.toThrow(/BUS/);
     expect(await runtime.find("haymaker-run1-a02")).toBeUndefined();
+    // A pointer to a secret is not one: the agent reads it with the job's managed identity.
+    const pointer = "https://hm-kv.vault.azure.net/secrets/haymaker-run1-a02";
+    const ref = await runtime.start({
+      name: "haymaker-run1-a02",
+      env: { HAYMAKER_AGENT_SECRET_ID: pointer },
+    });
+    expect(await runtime.find("haymaker-run1-a02")).toBe(ref);
   });
 
   it("reads an execution whose image cannot be pulled as running, then failed, with the reason", async () => {

@@ -14,8 +14,9 @@ import {
 import type { TokenCredential } from "@azure/core-auth";
 import { RestError } from "@azure/core-rest-pipeline";
 import { isSandboxEndpoint } from "@haymaker/cloud-control";
-import { isSensitiveField, looksLikeSecret } from "@haymaker/contracts";
+import { isSensitiveField, looksLikeSecret, SecretRefSchema } from "@haymaker/contracts";
 import { sandboxArmClientOptions, useSandboxAuthentication } from "@haymaker/sandbox-cloud";
+import * as v from "valibot";
 import { AgentNotFoundError, type AgentRuntime, type AgentSpec, type AgentStatus } from "../agent-runtime.ts";
 import { type AgentJob, parseAgentJobId } from "./agent-job-id.ts";
 
@@ -60,7 +61,11 @@ export class ContainerAppsJobRuntime implements AgentRuntime {
       );
     }
     const exposed = Object.entries(spec.env)
-      .filter(([name, value]) => isSensitiveField(name) || looksLikeSecret(value))
+      // A reference to a secret (a Key Vault secret id) under a secret's name is a pointer, not the secret.
+      .filter(
+        ([name, value]) =>
+          (isSensitiveField(name) && !v.is(SecretRefSchema, value)) || looksLikeSecret(value),
+      )
       .map(([name]) => name);
     if (exposed.length > 0) {
       throw new Error(

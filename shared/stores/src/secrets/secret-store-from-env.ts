@@ -2,8 +2,10 @@
 // in as HayMaker's own identity exactly as cloud control signs in (azureCredentialFromEnv: the sandbox
 // cloud's credential, a client secret, or the managed identity); otherwise 0600 files under
 // HAYMAKER_DATA_DIR.
+
+import type { TokenCredential } from "@azure/core-auth";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { type AzureCredentialSettings, azureCredentialFromEnv } from "@haymaker/cloud-control";
+import { azureCredentialFromEnv } from "@haymaker/cloud-control";
 import { ConfigError, parseEnv } from "@haymaker/config";
 import { SecretRefSchema } from "@haymaker/contracts";
 import * as v from "valibot";
@@ -72,14 +74,18 @@ export function secretStoreFromEnv(env: Record<string, string | undefined>, serv
   }
   if (parsed === undefined || problems.length > 0) throw new ConfigError(service, [...new Set(problems)]);
   if (origin === undefined || signIn === undefined) return new FileSecretStore(parsed.HAYMAKER_DATA_DIR);
-  return keyVaultStore(origin, signIn);
+  return keyVaultSecretStore(origin, signIn.credential);
 }
 
-function keyVaultStore(origin: string, signIn: AzureCredentialSettings): KeyVaultSecretStore {
-  if (!signIn.sandbox) return new KeyVaultSecretStore(new SecretClient(origin, signIn.credential));
-  // The sandbox's vault answers on 127.0.0.1 without TLS, while its challenge names vault.azure.net as
-  // Key Vault's does; and it finishes deletes and purges at once.
-  const client = new SecretClient(origin, signIn.credential, {
+/**
+ * The store of one vault, for any credential (HayMaker's own identity, or an agent's managed identity
+ * reading its own secret). A plain-http origin is the sandbox cloud's vault (only 127.0.0.1 passes
+ * contracts' rule): it answers without TLS while its challenge names vault.azure.net as Key Vault's does,
+ * and it finishes deletes and purges at once.
+ */
+export function keyVaultSecretStore(origin: string, credential: TokenCredential): KeyVaultSecretStore {
+  if (!isSandboxVault(origin)) return new KeyVaultSecretStore(new SecretClient(origin, credential));
+  const client = new SecretClient(origin, credential, {
     disableChallengeResourceVerification: true,
     allowInsecureConnection: true,
   });
