@@ -33,6 +33,14 @@ function parseFaults(text: string): SandboxFaults | undefined {
 }
 
 const LocalStackEnv = v.object({
+  /**
+   * local (default): the embedded defaults (files, SQLite, local processes). azure: every service on its
+   * Azure adapter against local stand-ins that behave like Azure (see src/azure-profile/).
+   */
+  HAYMAKER_PROFILE: v.optional(
+    v.picklist(["local", "azure"], 'must be "local" (the embedded defaults) or "azure" (the Azure adapters)'),
+    "local",
+  ),
   /** Chaos for trying cleanup locally: the sandbox fails this share of calls of each kind. */
   HAYMAKER_SANDBOX_FAULTS: v.optional(
     v.pipe(

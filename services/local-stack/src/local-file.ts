@@ -26,6 +26,13 @@ export interface LocalStackFile {
     /** HayMaker's own identity in the sandbox, so an operator can query it directly. */
     orchestrator: { clientId: string; clientSecret: string };
   };
+  /** The Azure profile's stand-ins (HAYMAKER_PROFILE=azure), with the credentials to look into them. */
+  azure?: {
+    keyVault: string;
+    agentJob: string;
+    reports: { blobEndpoint: string; connectionString: string };
+    state: { endpoint: string; key: string };
+  };
 }
 
 export const LOCAL_FILE = "local.json";

@@ -8,9 +8,14 @@ import { ensureRulesFile, parseConfig, ROOT_RULE, rulesFileIn, startBroker } fro
 import { configOrExit } from "@haymaker/config";
 import { AGENT_TELEMETRY_SEND_RULE, buildEmulatorConfig, toJsonFile, topology } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { startSandboxCloud } from "@haymaker/sandbox-cloud";
+import { AZURE_REALISM, startSandboxCloud } from "@haymaker/sandbox-cloud";
 import { activityLogSettleFor } from "./activity-log-settle.ts";
 import { ensureAdminKey } from "./admin-key.ts";
+import {
+  AZURE_PROFILE_IMAGES,
+  type AzureStandIns,
+  startAzureStandIns,
+} from "./azure-profile/azure-profile.ts";
 import { localStackConfig } from "./config.ts";
 import { removeLocalFile, writeLocalFile } from "./local-file.ts";
 import { orchestratorIdentity } from "./orchestrator-identity.ts";
@@ -22,6 +27,7 @@ export async function main(): Promise<void> {
   const config = configOrExit(localStackConfig);
   const logger = createLogger({ service: "local-stack", level: config.HAYMAKER_LOG_LEVEL });
   const dataDirectory = resolve(config.HAYMAKER_DATA_DIR);
+  const azure = config.HAYMAKER_PROFILE === "azure";
   mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
 
   // The broker's Config.json is derived from contracts on every start, so it can never drift from them.
@@ -51,10 +57,32 @@ export async function main(): Promise<void> {
         port: config.HAYMAKER_SANDBOX_PORT,
         dataDirectory: join(dataDirectory, "sandbox"),
         ...(config.HAYMAKER_SANDBOX_FAULTS === undefined ? {} : { faults: config.HAYMAKER_SANDBOX_FAULTS }),
+        ...(azure ? { realism: AZURE_REALISM, containerImages: AZURE_PROFILE_IMAGES } : {}),
       }),
   );
   const orchestrator = orchestratorIdentity(dataDirectory, sandbox);
-  const adminKeyFile = await ensureAdminKey(dataDirectory);
+  const agentBusConnectionString = broker.connectionStringFor(AGENT_TELEMETRY_SEND_RULE.name);
+  let standIns: AzureStandIns | undefined;
+  if (azure) {
+    try {
+      standIns = await startAzureStandIns({
+        dataDirectory,
+        sandbox,
+        orchestrator,
+        agentBusConnectionString,
+        scenariosDirectory: resolve(config.HAYMAKER_SCENARIOS_DIR),
+      });
+    } catch (error) {
+      process.stderr.write(
+        `haymaker: the Azure profile's stand-ins could not start: ${(error as Error).message}\n`,
+      );
+      await sandbox.close();
+      await broker.close();
+      process.exit(1);
+    }
+  }
+  // In the key store the gateway reads: Cosmos DB's in the Azure profile.
+  const adminKeyFile = await ensureAdminKey(dataDirectory, { ...standIns?.credentials.state });
   const gatewayPort = await choosePort(config.HAYMAKER_PORT);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
@@ -77,13 +105,14 @@ export async function main(): Promise<void> {
         // The report waits for the Activity Log to settle: as long as the sandbox delays it, so at once
         // without realism.
         HAYMAKER_ACTIVITY_LOG_SETTLE: activityLogSettleFor(sandbox.realism),
+        ...standIns?.shared,
       },
       credentials: {
-        agentBus: {
-          HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: broker.connectionStringFor(
-            AGENT_TELEMETRY_SEND_RULE.name,
-          ),
-        },
+        // In the Azure profile agents get their bus key from the agent job's secrets, never from deploy.
+        agentBus: azure ? {} : { HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: agentBusConnectionString },
+        agentRunner: standIns?.credentials.agentRunner ?? {},
+        reports: standIns?.credentials.reports ?? {},
+        state: standIns?.credentials.state ?? {},
         orchestrator: {
           HAYMAKER_CLIENT_ID: orchestrator.clientId,
           HAYMAKER_CLIENT_SECRET: orchestrator.clientSecret,
@@ -109,6 +138,7 @@ export async function main(): Promise<void> {
       subscriptionId: sandbox.subscriptionId,
       orchestrator: { clientId: orchestrator.clientId, clientSecret: orchestrator.clientSecret },
     },
+    ...(standIns === undefined ? {} : { azure: standIns.describe }),
   });
 
   let stopping = false;
@@ -121,7 +151,9 @@ export async function main(): Promise<void> {
       process.stdout.write(`${line}\n`),
     );
     await services.stop();
+    // Closing the sandbox stops agents still running as job executions (SIGTERM, then their grace).
     await sandbox.close();
+    await standIns?.stop();
     await broker.close();
     removeLocalFile(dataDirectory);
     process.exit(0);
@@ -140,13 +172,24 @@ export async function main(): Promise<void> {
   const subscriptions = topology.topics.reduce((n, topic) => n + topic.subscriptions.length, 0);
   process.stdout.write(
     [
-      "HayMaker is running on its embedded defaults.",
+      azure
+        ? "HayMaker is running on its Azure adapters, against local stand-ins that behave like Azure."
+        : "HayMaker is running on its embedded defaults.",
       `  gateway   ${gatewayUrl}  (the API; docs at ${gatewayUrl}/docs)`,
       `            admin API key in ${adminKeyFile} (send it as Authorization: Bearer <key>)`,
       `  bus       Service-Bus-compatible broker, listening on 127.0.0.1:${broker.port} (AMQP, AMQPS, WebSockets)`,
       `            ${topics} topics, ${subscriptions} subscriptions; messages kept in ${join(dataDirectory, "broker")}`,
       `  sandbox   ${sandbox.url}  (ARM, Microsoft Graph, token endpoint)`,
       `            tenant ${sandbox.tenantId}, subscription ${sandbox.subscriptionId}`,
+      ...(standIns === undefined
+        ? []
+        : [
+            `            realism on: ${Object.keys(AZURE_REALISM).join(", ")}`,
+            `  vault     ${standIns.describe.keyVault}  (Key Vault: agents' secrets)`,
+            `  agents    Container Apps job ${standIns.describe.agentJob}`,
+            `  reports   ${standIns.describe.reports.blobEndpoint}  (Azurite: Blob Storage)`,
+            `  state     ${standIns.describe.state.endpoint}  (Cosmos DB stand-in: projections, ledgers, keys; in memory)`,
+          ]),
       `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")}`,
       `            scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)}`,
       `  local     ${localFile} (endpoints, the bus's connection string, HayMaker's sandbox credentials)`,

@@ -22,6 +22,9 @@ function run(fixture: Record<string, string>, policy = FAST, specs?: ServiceSpec
       credentials: {
         orchestrator: { HAYMAKER_CLIENT_ID: "orchestrator-id", HAYMAKER_CLIENT_SECRET: ORCHESTRATOR_SECRET },
         agentBus: { HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: "agent-bus-connection" },
+        agentRunner: { HAYMAKER_CLIENT_ID: "runner-id", HAYMAKER_CLIENT_SECRET: "runner-secret" },
+        reports: { HAYMAKER_REPORTS_CONNECTION_STRING: "reports-connection" },
+        state: { HAYMAKER_COSMOS_KEY: "cosmos-key" },
       },
     },
     (line) => lines.push(line),

@@ -13,9 +13,12 @@ const require = createRequire(import.meta.url);
 
 /**
  * Credentials the stack hands only to the services that declare them. agentBus is the send-only bus
- * connection deploy passes on to the agents it starts (never its own).
+ * connection deploy passes on to the agents it starts (never its own). The others exist in HayMaker's
+ * Azure profile only (empty otherwise): agentRunner may start, watch and stop agent job executions and
+ * nothing else; reports opens the report store (Azurite's account key); state opens Cosmos DB (projections,
+ * ledgers, API keys, replay operations, rate limits).
  */
-export type Credential = "orchestrator" | "agentBus";
+export type Credential = "orchestrator" | "agentBus" | "agentRunner" | "reports" | "state";
 
 export interface ServiceSpec {
   name: string;
@@ -37,16 +40,16 @@ function workspaceService(name: string, needs: readonly Credential[] = []): Serv
  */
 export const LOCAL_SERVICES: readonly ServiceSpec[] = [
   workspaceService("scheduler"),
-  workspaceService("validate", ["orchestrator"]),
+  workspaceService("validate", ["orchestrator", "reports"]),
   workspaceService("select"),
-  workspaceService("provision", ["orchestrator"]),
-  workspaceService("deploy", ["agentBus"]),
-  workspaceService("monitor"),
+  workspaceService("provision", ["orchestrator", "state"]),
+  workspaceService("deploy", ["agentBus", "agentRunner"]),
+  workspaceService("monitor", ["agentRunner", "state"]),
   workspaceService("verify-cleanup", ["orchestrator"]),
   workspaceService("force-cleanup", ["orchestrator"]),
-  workspaceService("report", ["orchestrator"]),
-  workspaceService("projector"),
-  workspaceService("gateway"),
+  workspaceService("report", ["orchestrator", "reports", "state"]),
+  workspaceService("projector", ["state"]),
+  workspaceService("gateway", ["reports", "state"]),
 ];
 
 export interface ServiceEnvironment {

@@ -233,6 +233,41 @@ export function sandboxLook(stack: Stack) {
         .filter((e) => (e.status as { value?: string } | undefined)?.value === "Failed")
         .map((e) => String((e.properties as { statusCode?: string } | undefined)?.statusCode));
     },
+    /** Deleted applications of the run still waiting in the directory's recycle bin. */
+    async deletedApplications(runId: string): Promise<string[]> {
+      const found = await get(
+        `/v1.0/directory/deletedItems/microsoft.graph.application?$top=999`,
+        graphScope,
+      );
+      return found.value.map((a) => String(a.displayName)).filter((name) => name.includes(runId));
+    },
+    /** Creates (or updates) a resource group with these tags, as HayMaker's identity. */
+    async createTaggedGroup(
+      name: string,
+      tags: Record<string, string>,
+    ): Promise<{ id: string; tags?: Record<string, string> }> {
+      const token = await credential.getToken(arm);
+      const response = await fetch(
+        `${url}/subscriptions/${subscriptionId}/resourcegroups/${name}?api-version=2021-04-01`,
+        {
+          method: "PUT",
+          headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ location: "westeurope", tags }),
+        },
+      );
+      if (!response.ok)
+        throw new Error(`PUT group ${name} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as { id: string; tags?: Record<string, string> };
+    },
+    /** Resource groups whose tag `name` has `value`, as ARM answers a tag-filtered list. */
+    async listByTag(name: string, value: string): Promise<{ id: string; tags?: Record<string, string> }[]> {
+      const filter = encodeURIComponent(`tagName eq '${name}' and tagValue eq '${value}'`);
+      const groups = await get(
+        `/subscriptions/${subscriptionId}/resourcegroups?api-version=2021-04-01&$filter=${filter}`,
+        arm,
+      );
+      return groups.value as { id: string; tags?: Record<string, string> }[];
+    },
     /** Directory audit entries (Graph) that mention the run's identities. */
     async directoryAudits(runId: string): Promise<Record<string, unknown>[]> {
       const found = await get(`/v1.0/auditLogs/directoryAudits?$top=999`, graphScope);
