@@ -1,13 +1,14 @@
-// The whole pipeline through `make run`'s binary: runs requested at the gateway go through every phase
+// The whole pipeline through `make run`'s binary, in each profile (the embedded defaults, and the Azure
+// adapters against stand-ins that behave like Azure): runs requested at the gateway go through every phase
 // service, real agents work in the sandbox cloud under their own identities, and cleanup leaves nothing.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ServiceBusClient } from "@azure/service-bus";
 import { EventPublisher } from "@haymaker/bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ExecutionView,
   execute,
+  PROFILES,
+  runtimeLook,
   type Stack,
   sandboxLook,
   startStack,
@@ -15,31 +16,31 @@ import {
   validatedRun,
 } from "./stack.ts";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  expect(await stack?.stop()).toBe(0);
-  // Nothing a user sees may carry a stack trace.
-  expect(stack.output()).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
-});
+describe.each(PROFILES)("the pipeline on make run's %s profile", (profile) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ HAYMAKER_PROFILE: profile });
+  }, 120_000);
+  afterAll(async () => {
+    expect(await stack?.stop()).toBe(0);
+    // Nothing a user sees may carry a stack trace.
+    expect(stack.output()).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+  });
 
-async function expectNothingLeft(runId: string, view: ExecutionView) {
-  const look = sandboxLook(stack);
-  expect(await look.tagged(runId)).toEqual([]);
-  expect(await look.applications(runId)).toEqual([]);
-  const secrets = readdirSync(join(stack.dataDirectory, "secrets")).filter((name) => name.includes(runId));
-  expect(secrets).toEqual([]);
-  expect(view.report?.summary.leftovers).toBe(0);
-  for (const agent of view.report?.agents ?? []) {
-    expect(agent.identity.deleted).toBe(true);
-    expect(agent.secretDeleted).toBe(true);
-    expect(agent.resources.left).toEqual([]);
+  async function expectNothingLeft(runId: string, view: ExecutionView) {
+    const look = sandboxLook(stack);
+    expect(await look.tagged(runId)).toEqual([]);
+    expect(await look.applications(runId)).toEqual([]);
+    expect(await look.deletedApplications(runId)).toEqual([]);
+    expect(await runtimeLook(stack).secrets(runId)).toEqual([]);
+    expect(view.report?.summary.leftovers).toBe(0);
+    for (const agent of view.report?.agents ?? []) {
+      expect(agent.identity.deleted).toBe(true);
+      expect(agent.secretDeleted).toBe(true);
+      expect(agent.resources.left).toEqual([]);
+    }
   }
-}
 
-describe("the pipeline on make run's embedded defaults", () => {
   it("runs three scenarios to completion, each agent under its own identity, and leaves nothing behind", async () => {
     const scenarios = ["nsg-rule-tuning", "container-instance-restart", "public-ip-dns-label"];
     const runId = await execute(stack, { scenarios, duration: "PT10S" });
@@ -64,7 +65,6 @@ describe("the pipeline on make run's embedded defaults", () => {
 
   it("marks an agent killed mid-run as failed and force-deletes what it left", async () => {
     const runId = await execute(stack, { scenarios: ["nsg-rule-tuning"], duration: "PT2M" });
-    const stateFile = join(stack.dataDirectory, "agents", `haymaker-${runId}-a01.json`);
     // Wait until the agent is operating (it has created its resources), then kill it outright.
     let agentPid: number | undefined;
     for (let i = 0; i < 240 && agentPid === undefined; i++) {
@@ -74,7 +74,7 @@ describe("the pipeline on make run's embedded defaults", () => {
       const view = (await response.json()) as ExecutionView;
       const progress = view.agents[0]?.progress as { stage?: string } | undefined;
       if (progress?.stage === "operate") {
-        agentPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { agentPid?: number }).agentPid;
+        agentPid = runtimeLook(stack).agentPid(runId);
       }
     }
     expect(agentPid).toBeGreaterThan(0);
@@ -103,10 +103,7 @@ describe("the pipeline on make run's embedded defaults", () => {
     const audits = await sandboxLook(stack).directoryAudits(runId);
     expect(audits.filter((a) => a.activityDisplayName === "Add application")).toHaveLength(1);
     expect(audits.filter((a) => a.activityDisplayName === "Add service principal")).toHaveLength(1);
-    const agents = readdirSync(join(stack.dataDirectory, "agents")).filter(
-      (f) => f.includes(runId) && f.endsWith(".json"),
-    );
-    expect(agents).toEqual([`haymaker-${runId}-a01.json`]);
+    expect(await runtimeLook(stack).agents(runId)).toEqual([`haymaker-${runId}-a01`]);
     await expectNothingLeft(runId, view);
   }, 180_000);
 });

@@ -275,3 +275,84 @@ export function sandboxLook(stack: Stack) {
     },
   };
 }
+
+/** The profiles `make run` has; the end-to-end suite runs in each. */
+export const PROFILES = ["local", "azure"] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/**
+ * Where a run's agents and secrets are, whichever profile the stack runs: local processes and 0600 files,
+ * or Container Apps job executions and Key Vault secrets in the sandbox cloud.
+ */
+export function runtimeLook(stack: Stack) {
+  const { url, tenantId, orchestrator } = stack.local.sandbox;
+  const azure = stack.local.azure;
+  const credential = new SandboxCredential({
+    authorityHost: url,
+    tenantId,
+    clientId: orchestrator.clientId,
+    clientSecret: orchestrator.clientSecret,
+  });
+  const getJson = async (target: string, scope: string) => {
+    const token = await credential.getToken(scope);
+    const response = await fetch(target, { headers: { authorization: `Bearer ${token.token}` } });
+    if (!response.ok) throw new Error(`GET ${target} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as { value: Record<string, unknown>[] };
+  };
+  return {
+    /** Names of the secrets kept for the run (deleted ones still recoverable included). */
+    async secrets(runId: string): Promise<string[]> {
+      if (azure === undefined) {
+        return readdirSync(join(stack.dataDirectory, "secrets")).filter((name) => name.includes(runId));
+      }
+      const vault = "https://vault.azure.net/.default";
+      const names = [];
+      for (const path of ["secrets", "deletedsecrets"]) {
+        const found = await getJson(`${azure.keyVault}${path}?api-version=7.5`, vault);
+        names.push(...found.value.map((s) => String(s.id ?? s.recoveryId).split("/")[4] ?? ""));
+      }
+      return names.filter((name) => name.includes(runId));
+    },
+    /** The runtime names of the agents started for the run. */
+    async agents(runId: string): Promise<string[]> {
+      if (azure === undefined) {
+        return readdirSync(join(stack.dataDirectory, "agents"))
+          .filter((file) => file.includes(runId) && file.endsWith(".json"))
+          .map((file) => file.slice(0, -".json".length));
+      }
+      const executions = await getJson(
+        `${url}${azure.agentJob}/executions?api-version=2026-07-01`,
+        "https://management.azure.com/.default",
+      );
+      return executions.value
+        .map((execution) => {
+          const containers = (
+            execution.properties as {
+              template: { containers: { env?: { name: string; value?: string }[] }[] };
+            }
+          ).template.containers;
+          return containers[0]?.env?.find((e) => e.name === "HAYMAKER_AGENT_NAME")?.value ?? "";
+        })
+        .filter((name) => name.includes(runId));
+    },
+    /** The process id of the run's agent a01 while it runs (its container's program, in the Azure profile). */
+    agentPid(runId: string): number | undefined {
+      if (azure === undefined) {
+        const state = join(stack.dataDirectory, "agents", `haymaker-${runId}-a01.json`);
+        return (JSON.parse(readFileSync(state, "utf8")) as { agentPid?: number }).agentPid;
+      }
+      for (const entry of readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+          if (environ.includes(`HAYMAKER_RUN_ID=${runId}`) && environ.includes("HAYMAKER_AGENT_ID=a01")) {
+            return Number(entry);
+          }
+        } catch {
+          // the process ended while we looked
+        }
+      }
+      return undefined;
+    },
+  };
+}
