@@ -44,9 +44,15 @@ export async function main(stop = new AbortController()): Promise<void> {
     exitCode = result.exitCode;
   } catch (error) {
     process.stderr.write(`agent failed: ${redact(String((error as Error)?.message ?? error))}\n`);
-    // Key Vault refusing the job's identity its secret is access denied, as a refused sign-in is.
-    exitCode =
-      error instanceof OwnSecretError && error.accessDenied ? EXIT_CODES.accessDenied : EXIT_CODES.stepFailed;
+    exitCode = exitCodeOfFailure(error);
   }
   process.exit(exitCode);
+}
+
+// Key Vault refusing the job's identity its secret is access denied, as a refused sign-in is; a stop that
+// came while that refusal was waited out is a stop, before anything was touched.
+function exitCodeOfFailure(error: unknown): number {
+  if (!(error instanceof OwnSecretError)) return EXIT_CODES.stepFailed;
+  if (error.stopped) return EXIT_CODES.stopped;
+  return error.accessDenied ? EXIT_CODES.accessDenied : EXIT_CODES.stepFailed;
 }

@@ -66,6 +66,25 @@ describe("an agent reading its own secret", () => {
     await attempt.catch((error: Error) => expect(error.message).not.toContain(VALUE));
   });
 
+  it("stops waiting out a refusal when asked to stop, as a stop rather than access denied", async () => {
+    const pointer = { secretId, managedIdentityClientId: stranger.clientId };
+    const stop = new AbortController();
+    const began = Date.now();
+    const attempt = readOwnSecret(pointer, {
+      propagationEndsAt: began + 60_000,
+      credential: stranger.credential,
+      stop: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 200);
+    await expect(attempt).rejects.toMatchObject({
+      name: "OwnSecretError",
+      stopped: true,
+      accessDenied: false,
+    });
+    // Cut short, not after the 1 s wait it was in.
+    expect(Date.now() - began).toBeLessThan(900);
+  });
+
   it("tells a secret that is not there from a refusal", async () => {
     const pointer = { secretId: `${secretId}-gone`, managedIdentityClientId: reader.clientId };
     const attempt = readOwnSecret(pointer, {

@@ -3,16 +3,23 @@
 // managed identity, before it signs in as itself. In Container Apps (and the sandbox cloud's stand-in) the
 // identity's token comes from the endpoint named by IDENTITY_ENDPOINT, which ManagedIdentityCredential uses.
 import type { TokenCredential } from "@azure/core-auth";
+import { sleep } from "./clock.ts";
 import type { OwnSecretPointer } from "./config.ts";
 
-/** The secret could not be read; `accessDenied` when Key Vault refused the identity (401/403). */
+/**
+ * The secret could not be read: `accessDenied` when Key Vault refused the identity (401/403) past the
+ * propagation window; `stopped` when a stop request came while a refusal was being waited out (nothing was
+ * touched yet, so the agent exits as stopped, not as denied).
+ */
 export class OwnSecretError extends Error {
   override readonly name = "OwnSecretError";
   readonly accessDenied: boolean;
+  readonly stopped: boolean;
 
-  constructor(message: string, accessDenied: boolean) {
+  constructor(message: string, reason: { accessDenied: boolean; stopped?: boolean }) {
     super(message);
-    this.accessDenied = accessDenied;
+    this.accessDenied = reason.accessDenied;
+    this.stopped = reason.stopped ?? false;
   }
 }
 
@@ -46,15 +53,18 @@ export async function readOwnSecret(pointer: OwnSecretPointer, options: OwnSecre
       const status = error instanceof KeyVaultSecretError ? error.statusCode : undefined;
       const refused = status === 401 || status === 403;
       // A role granted moments before the agent started may not be in effect yet (Azure RBAC: minutes).
-      if (refused && Date.now() + wait < options.propagationEndsAt && options.stop?.aborted !== true) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        wait = Math.min(wait * 2, MAX_RETRY_MS);
-        continue;
+      const reason = `the agent's secret could not be read from Key Vault as managed identity ${pointer.managedIdentityClientId}: ${(error as Error).message}`;
+      if (refused && Date.now() + wait < options.propagationEndsAt) {
+        if (await sleep(wait, options.stop)) {
+          wait = Math.min(wait * 2, MAX_RETRY_MS);
+          continue;
+        }
+        throw new OwnSecretError(`stopped while waiting for Key Vault to allow it: ${reason}`, {
+          accessDenied: false,
+          stopped: true,
+        });
       }
-      throw new OwnSecretError(
-        `the agent's secret could not be read from Key Vault as managed identity ${pointer.managedIdentityClientId}: ${(error as Error).message}`,
-        refused,
-      );
+      throw new OwnSecretError(reason, { accessDenied: refused });
     }
   }
 }
