@@ -10,9 +10,10 @@ export interface Realism {
    */
   tagFilteredListsOmitTags: boolean;
   /**
-   * Milliseconds before a new application, service principal, client secret, role assignment or Key Vault
-   * secret is seen everywhere: sign-in fails (AADSTS700016 / AADSTS7000215), ARM answers 403 or
-   * PrincipalNotFound, lookups miss, until it has passed. 0: at once.
+   * Milliseconds before a new application, service principal (a user-assigned identity's too), client
+   * secret or role assignment is seen everywhere: sign-in fails (AADSTS700016 / AADSTS7000215), ARM and
+   * Key Vault answer 403 and a role assignment PrincipalNotFound, $filter queries miss it, until it has
+   * passed. Key Vault secrets themselves are readable as soon as they are set. 0: at once.
    */
   replicationDelayMs: number;
   /**
@@ -26,8 +27,8 @@ export interface Realism {
   /** Milliseconds before an operation shows in the Activity Log (Azure: 3 to 20 minutes). 0: at once. */
   activityLogDelayMs: number;
   /**
-   * ARM throttles each caller: beyond `requests` in `windowMs` it answers 429 with Retry-After (seconds).
-   * undefined: never.
+   * ARM throttles each caller: beyond `requests` reads, or `requests` writes, in `windowMs` it answers 429
+   * with Retry-After (seconds). Graph and Key Vault's data plane are not throttled. undefined: never.
    */
   throttling: { requests: number; windowMs: number } | undefined;
 }

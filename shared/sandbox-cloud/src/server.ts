@@ -101,12 +101,18 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
   const baseUrl = () => url;
 
   const app = new Hono();
-  const containerApps = openContainerApps(db, {
-    images: options.containerImages ?? {},
-    dataDirectory: options.dataDirectory,
-    graceMs: options.executionGraceMs,
-    identityEndpoint: () => `${url}${IDENTITY_ENDPOINT_PATH}`,
-  });
+  let containerApps: ReturnType<typeof openContainerApps>;
+  try {
+    containerApps = openContainerApps(db, {
+      images: options.containerImages ?? {},
+      dataDirectory: options.dataDirectory,
+      graceMs: options.executionGraceMs,
+      identityEndpoint: () => `${url}${IDENTITY_ENDPOINT_PATH}`,
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   registerIdentityEndpoint(app, { runner: containerApps.runner, principals, servicePrincipals });
   registerTokenRoute(app, {
     tenantId: identity.tenantId,
@@ -170,10 +176,18 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
   });
 
   // Loopback only: the sandbox has no TLS and its tokens are bearer secrets.
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, () => resolve(s));
-    s.once("error", reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, () => resolve(s));
+      s.once("error", reject);
+    });
+  } catch (error) {
+    // A port already taken: nothing runs yet, but the database and the executions' log directory are open.
+    await containerApps.close();
+    db.close();
+    throw error;
+  }
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Vaults kept in a data directory are served again, each on its own port.
   await keyVaults.restore();
