@@ -51,12 +51,17 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
   const { parsed, runtime, bus, agentBus } = readConfigParts(SERVICE, {
     parsed: () => {
       const parsed = parseEnv(SERVICE, DeployEnv, env);
-      if (
-        parsed.HAYMAKER_AGENT_JOB_ID !== undefined &&
-        parsed.HAYMAKER_AGENT_IDENTITY_CLIENT_ID === undefined
-      ) {
+      const inJob = parsed.HAYMAKER_AGENT_JOB_ID !== undefined;
+      if (inJob && parsed.HAYMAKER_AGENT_IDENTITY_CLIENT_ID === undefined) {
         throw new ConfigError(SERVICE, [
           "HAYMAKER_AGENT_IDENTITY_CLIENT_ID is required with HAYMAKER_AGENT_JOB_ID: agents in Container Apps read their secret from Key Vault as the job's managed identity (give its client id), since an execution's environment is readable by anyone who may read the job",
+        ]);
+      }
+      if (!inJob && parsed.HAYMAKER_AGENT_IDENTITY_CLIENT_ID !== undefined) {
+        // Agents would get a pointer instead of their secret, and no bus credential, with no managed
+        // identity to read either: every one would fail at start.
+        throw new ConfigError(SERVICE, [
+          "HAYMAKER_AGENT_IDENTITY_CLIENT_ID: set it only with HAYMAKER_AGENT_JOB_ID: an agent run as a local process has no managed identity to read its secret with; unset it to hand local agents their secret",
         ]);
       }
       return parsed;

@@ -333,11 +333,15 @@ describe("deploy's settings", () => {
     expect(
       jobs({ ...reader, HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: `${BUS}EntityPath=agent-telemetry` }),
     ).toThrow(/HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: unset it when agents read their secret/);
-    const pointers = deployConfig({
-      HAYMAKER_DATA_DIR: dataDirectory,
-      HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS,
-      ...reader,
-    });
+    // Local processes have no managed identity: a pointer would leave every agent unable to read its secret.
+    expect(() =>
+      deployConfig({
+        HAYMAKER_DATA_DIR: dataDirectory,
+        HAYMAKER_SERVICEBUS_CONNECTION_STRING: BUS,
+        ...reader,
+      }),
+    ).toThrow(/HAYMAKER_AGENT_IDENTITY_CLIENT_ID: set it only with HAYMAKER_AGENT_JOB_ID/);
+    const pointers = jobs({ ...reader, HAYMAKER_TENANT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" })();
     expect(pointers.agent).toMatchObject({
       bus: undefined,
       secretReaderClientId: reader.HAYMAKER_AGENT_IDENTITY_CLIENT_ID,
