@@ -6,7 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type Credential, type RestartPolicy, type ServiceSpec, startServices } from "./services.ts";
+import {
+  type Credential,
+  LOCAL_SERVICES,
+  type RestartPolicy,
+  type ServiceEnvironment,
+  type ServiceSpec,
+  serviceEnvironment,
+  startServices,
+} from "./services.ts";
 
 const FIXTURE = fileURLToPath(new URL("../test/fixtures/flaky-service.mjs", import.meta.url));
 const FAST: RestartPolicy = { firstDelayMs: 50, maxDelayMs: 5000, steadyAfterMs: 3000, stopGraceMs: 500 };
@@ -112,5 +120,41 @@ describe("the local stack's services", () => {
       for (const name of Object.keys(fromShell)) delete process.env[name];
       await services.stop();
     }
+  });
+
+  it("hands each of HAYMAKER_PROFILE=azure's credentials to the services that declare it and to no other", () => {
+    // Every credential as the Azure profile fills it, each value telling which credential it came from.
+    const credentials: ServiceEnvironment["credentials"] = {
+      orchestrator: { HAYMAKER_CLIENT_ID: "orchestrator-id", HAYMAKER_CLIENT_SECRET: "orchestrator-secret" },
+      agentBus: { HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING: "agentBus-connection" },
+      agentRunner: { HAYMAKER_CLIENT_ID: "agentRunner-id", HAYMAKER_CLIENT_SECRET: "agentRunner-secret" },
+      reports: { HAYMAKER_REPORTS_CONNECTION_STRING: "reports-connection" },
+      state: { HAYMAKER_COSMOS_ENDPOINT: "state-endpoint", HAYMAKER_COSMOS_KEY: "state-key" },
+    };
+    for (const service of LOCAL_SERVICES) {
+      const env = serviceEnvironment(service, { shared: {}, credentials }, {});
+      for (const credential of Object.keys(credentials) as Credential[]) {
+        const holds = Object.values(env).some((value) => value.startsWith(`${credential}-`));
+        expect({ service: service.name, credential, holds }).toEqual({
+          service: service.name,
+          credential,
+          holds: service.needs.includes(credential),
+        });
+      }
+    }
+  });
+
+  it("refuses to start a service whose credentials set one variable twice, naming both", () => {
+    const both: ServiceSpec = { name: "confused", entry: FIXTURE, needs: ["orchestrator", "agentRunner"] };
+    const credentials = {
+      orchestrator: { HAYMAKER_CLIENT_ID: "a" },
+      agentBus: {},
+      agentRunner: { HAYMAKER_CLIENT_ID: "b" },
+      reports: {},
+      state: {},
+    };
+    expect(() => startServices([both], { shared: {}, credentials }, () => {})).toThrow(
+      "the local stack cannot start confused: its credentials orchestrator and agentRunner both set HAYMAKER_CLIENT_ID",
+    );
   });
 });

@@ -92,6 +92,34 @@ export function inheritedEnvironment(env: Record<string, string | undefined>): R
   return inherited;
 }
 
+/**
+ * A service's whole environment: what it inherits, the shared settings, and the credentials it declares.
+ * Two of its credentials may not set one variable (orchestrator and agentRunner both are HAYMAKER_CLIENT_ID
+ * and HAYMAKER_CLIENT_SECRET): one would silently replace the other, and the service sign in as the wrong
+ * identity.
+ */
+export function serviceEnvironment(
+  service: ServiceSpec,
+  environment: ServiceEnvironment,
+  inherited: Record<string, string>,
+): Record<string, string> {
+  const credentials: Record<string, string> = {};
+  const from = new Map<string, Credential>();
+  for (const credential of service.needs) {
+    for (const [name, value] of Object.entries(environment.credentials[credential])) {
+      const earlier = from.get(name);
+      if (earlier !== undefined) {
+        throw new Error(
+          `the local stack cannot start ${service.name}: its credentials ${earlier} and ${credential} both set ${name}; give it only one of them in LOCAL_SERVICES`,
+        );
+      }
+      from.set(name, credential);
+      credentials[name] = value;
+    }
+  }
+  return { ...inherited, ...environment.shared, ...credentials };
+}
+
 export interface RunningServices {
   stop(): Promise<void>;
 }
@@ -106,12 +134,15 @@ export function startServices(
   const children = new Map<string, ChildProcess>();
   const pendingRestarts = new Set<NodeJS.Timeout>();
   const inherited = inheritedEnvironment(process.env);
+  // Built before any service starts, so a service given two credentials of one name stops the stack at once.
+  const environments = new Map(
+    services.map((service) => [service.name, serviceEnvironment(service, environment, inherited)]),
+  );
 
   const launch = (service: ServiceSpec, crashesInARow: number) => {
     if (stopping) return;
-    const credentials = service.needs.map((credential) => environment.credentials[credential]);
     const child = spawn(process.execPath, [service.entry], {
-      env: Object.assign({}, inherited, environment.shared, ...credentials),
+      env: environments.get(service.name),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const startedAt = Date.now();

@@ -46,7 +46,7 @@ export interface AzureStandInOptions {
   orchestrator: OrchestratorIdentity;
   /** The Send-only agent-telemetry connection string: a secret of the agent job, never in a start request. */
   agentBusConnectionString: string;
-  /** HAYMAKER_DATA_DIR-relative settings the agents share with deploy's view of them. */
+  /** The scenarios' directory (absolute): the agent job's HAYMAKER_SCENARIOS_DIR, as deploy reads it too. */
   scenariosDirectory: string;
 }
 
