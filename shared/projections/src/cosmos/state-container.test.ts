@@ -1,5 +1,7 @@
 // The state container on the emulator: created with the declared settings, reopened as it is, refused when
 // partitioned otherwise; and the document conventions every ledger relies on.
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { CosmosClient } from "@azure/cosmos";
 import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -24,6 +26,56 @@ afterAll(() => emulator.stop());
 
 function configFor(database: string): CosmosConfig {
   return { endpoint: emulator.endpoint, key: emulator.key, database, clientOptions: emulator.clientOptions };
+}
+
+/**
+ * The emulator behind a proxy that answers 403, as Cosmos DB answers a Microsoft Entra identity holding only
+ * a data-plane role, to the requests `refused` picks (creating a database or a container, changing its
+ * settings); everything else passes through.
+ */
+async function asDataPlaneIdentity(
+  refused: (method: string, path: string) => boolean,
+): Promise<CosmosConfig> {
+  const target = new URL(emulator.endpoint);
+  const proxy = createServer((incoming, answer) => {
+    const path = (incoming.url ?? "/").split("?")[0] ?? "/";
+    if (refused(incoming.method ?? "GET", path)) {
+      incoming.resume();
+      answer.writeHead(403, { "content-type": "application/json" });
+      answer.end(
+        JSON.stringify({
+          code: "Forbidden",
+          message: "Request blocked by Auth: not allowed through the data plane",
+        }),
+      );
+      return;
+    }
+    const onward = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
+      (reply) => {
+        answer.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(answer);
+      },
+    );
+    onward.on("error", (error) => answer.destroy(error));
+    incoming.pipe(onward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  );
+  const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  return { ...configFor("unused"), endpoint };
 }
 
 async function open(database: string) {
@@ -77,6 +129,46 @@ describe("openStateContainer", () => {
     expect((await database.container(STATE_CONTAINER.id).read()).resource?.defaultTtl).toBeUndefined();
     const container = await open("state-ttl-off");
     expect((await container.read()).resource?.defaultTtl).toBe(-1);
+  });
+
+  it("tells an identity that may not create the database or the container what to create, and how", async () => {
+    const config = await asDataPlaneIdentity(
+      (method, path) => method === "POST" && /^\/dbs(\/[^/]+\/colls)?\/?$/.test(path),
+    );
+    await expect(openStateContainer({ ...config, database: "state-no-database" })).rejects.toThrow(
+      'the Cosmos DB database "state-no-database" does not exist, and this identity may not create it (Microsoft Entra data-plane roles cannot create databases or containers); create it (az cosmosdb sql database create --account-name <account> --resource-group <group> --name state-no-database) or start once with the account key',
+    );
+    const client = new CosmosClient({
+      endpoint: emulator.endpoint,
+      key: emulator.key,
+      ...emulator.clientOptions,
+    });
+    onTestFinished(() => client.dispose());
+    await client.databases.createIfNotExists({ id: "state-no-container" });
+    await expect(openStateContainer({ ...config, database: "state-no-container" })).rejects.toThrow(
+      'the Cosmos DB container "state" in database "state-no-container" does not exist, and this identity may not create it (Microsoft Entra data-plane roles cannot create databases or containers); create it (az cosmosdb sql container create --account-name <account> --resource-group <group> --database-name state-no-container --name state --partition-key-path /pk --partition-key-version 2 --ttl -1) or start once with the account key',
+    );
+    // Once created (here with the key), the same identity opens it.
+    await open("state-no-container");
+    const opened = await openStateContainer({ ...config, database: "state-no-container" });
+    onTestFinished(() => opened.database.client.dispose());
+    expect(opened.id).toBe("state");
+  });
+
+  it("tells an identity that may not turn TTL on what to change", async () => {
+    const client = new CosmosClient({
+      endpoint: emulator.endpoint,
+      key: emulator.key,
+      ...emulator.clientOptions,
+    });
+    onTestFinished(() => client.dispose());
+    const { database } = await client.databases.createIfNotExists({ id: "state-ttl-forbidden" });
+    const { defaultTtl: _, ...withoutTtl } = stateContainerDefinition();
+    await database.containers.createIfNotExists(withoutTtl);
+    const config = await asDataPlaneIdentity((method) => method === "PUT");
+    await expect(openStateContainer({ ...config, database: "state-ttl-forbidden" })).rejects.toThrow(
+      'the Cosmos DB container "state" needs TTL on without a default (defaultTtl -1), and this identity may not change its settings',
+    );
   });
 
   it("refuses a state container partitioned by anything but /pk, saying what to do", async () => {

@@ -2,11 +2,11 @@
 // (the monitor's, provision's and report's ledgers, the gateway's API keys, replay operations and rate
 // limits). A Container Apps job execution has no disk that outlives it, so in Azure these live here, in the
 // same account and database as the projections. Its settings are declared once, below, for the code that
-// creates it and for the infrastructure templates generated from it.
+// creates it (infra/bicep declares no Cosmos DB account yet; a template for it should read them from here).
 import { type Container, type ContainerDefinition, PartitionKeyDefinitionVersion } from "@azure/cosmos";
 import { cosmosClientFor } from "./cosmos-client.ts";
 import type { CosmosConfig } from "./cosmos-config.ts";
-import { retryWhileRaced } from "./state-documents.ts";
+import { cosmosStatus, retryWhileRaced } from "./state-documents.ts";
 
 /**
  * The state container's settings. TTL is on without a default (`defaultTtl: -1`): a document that carries
@@ -45,12 +45,20 @@ export async function openStateContainer(config: CosmosConfig): Promise<Containe
     const { database } = await retryWhileRaced(
       () => client.databases.createIfNotExists({ id: config.database }),
       [409],
-    );
+    ).catch((error: unknown) => {
+      throw mayNotCreate(error, `database "${config.database}"`, databaseCreateCommand(config.database));
+    });
     const wanted = stateContainerDefinition();
     const { container, resource } = await retryWhileRaced(
       () => database.containers.createIfNotExists(wanted),
       [409],
-    );
+    ).catch((error: unknown) => {
+      throw mayNotCreate(
+        error,
+        `container "${STATE_CONTAINER.id}" in database "${config.database}"`,
+        containerCreateCommand(config.database),
+      );
+    });
     const paths = resource?.partitionKey?.paths ?? [];
     if (paths.length !== 1 || paths[0] !== STATE_CONTAINER.partitionKeyPath) {
       throw new Error(
@@ -73,4 +81,24 @@ export async function openStateContainer(config: CosmosConfig): Promise<Containe
     client.dispose();
     throw error;
   }
+}
+
+/**
+ * createIfNotExists reads, then creates what is missing. A Microsoft Entra identity with a data-plane role
+ * (Cosmos DB Built-in Data Contributor) may read a database's and a container's settings but not create
+ * them: Cosmos DB answers that create 403. Said so, with what to run, instead of the bare refusal.
+ */
+function mayNotCreate(error: unknown, what: string, command: string): unknown {
+  if (cosmosStatus(error) !== 403) return error;
+  return new Error(
+    `the Cosmos DB ${what} does not exist, and this identity may not create it (Microsoft Entra data-plane roles cannot create databases or containers); create it (${command}) or start once with the account key`,
+  );
+}
+
+function databaseCreateCommand(database: string): string {
+  return `az cosmosdb sql database create --account-name <account> --resource-group <group> --name ${database}`;
+}
+
+function containerCreateCommand(database: string): string {
+  return `az cosmosdb sql container create --account-name <account> --resource-group <group> --database-name ${database} --name ${STATE_CONTAINER.id} --partition-key-path ${STATE_CONTAINER.partitionKeyPath} --partition-key-version ${STATE_CONTAINER.partitionKeyVersion} --ttl ${STATE_CONTAINER.defaultTtl}`;
 }
