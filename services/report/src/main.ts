@@ -1,6 +1,7 @@
 // report as a running service: consumes agent.cleaned, run.rejected, run.failed and the report.due it
-// schedules for itself, keeps the run ledger in <data dir>/report.sqlite, writes reports to the report store
-// and publishes run.completed. Stops cleanly on SIGTERM/SIGINT, finishing what it has in hand.
+// schedules for itself, keeps the run ledger where runLedgerFromEnv says (<data dir>/report.sqlite, or Cosmos
+// DB's state container), writes reports to the report store and publishes run.completed. Stops cleanly on
+// SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
