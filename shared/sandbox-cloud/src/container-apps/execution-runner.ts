@@ -67,6 +67,11 @@ export class ExecutionRunner {
   readonly #running = new Map<string, Running>();
   /** IDENTITY_HEADER values of running executions, never stored: they end with their execution. */
   readonly #headers = new Map<string, string>();
+  /**
+   * Running executions whose job was deleted: the store has forgotten them, and what their processes
+   * report as they end must not write them back (under a job made again with the same name).
+   */
+  readonly #forgotten = new Set<string>();
 
   constructor(store: ContainerAppsStore, options: ExecutionRunnerOptions) {
     this.#store = store;
@@ -115,6 +120,7 @@ export class ExecutionRunner {
     if (header !== undefined) this.#headers.set(header, execution.id.toLowerCase());
     void this.#run(execution, definition, running, header).finally(() => {
       this.#running.delete(execution.id.toLowerCase());
+      this.#forgotten.delete(execution.id.toLowerCase());
       if (header !== undefined) this.#headers.delete(header);
       resolveDone();
     });
@@ -139,6 +145,7 @@ export class ExecutionRunner {
     for (const [id, running] of this.#running) {
       const job = running.jobId.toLowerCase();
       if (job === prefix || job.startsWith(`${prefix}/`)) {
+        this.#forgotten.add(id);
         this.stop(id, { reason: "Stopped", message: "The job was deleted." });
       }
     }
@@ -204,7 +211,7 @@ export class ExecutionRunner {
     const containers = execution.properties.template.containers;
     const replica = execution.properties.detailedStatus.replicas.at(-1) as { containers: ContainerStatus[] };
     replica.containers = containers.map((c) => ({ name: c.name, status: "Running" }));
-    const save = () => this.#store.putExecution(running.jobId, execution);
+    const save = () => this.#save(running.jobId, execution);
     return new Promise((resolve) => {
       const children: ChildProcess[] = [];
       let pending = containers.length;
@@ -319,7 +326,11 @@ export class ExecutionRunner {
       execution.properties.reason = why.reason;
       execution.properties.message = why.message;
     }
-    this.#store.putExecution(jobId, execution);
+    this.#save(jobId, execution);
+  }
+
+  #save(jobId: string, execution: ExecutionRecord): void {
+    if (!this.#forgotten.has(execution.id.toLowerCase())) this.#store.putExecution(jobId, execution);
   }
 }
 
