@@ -293,11 +293,19 @@ export function runtimeLook(stack: Stack) {
     clientId: orchestrator.clientId,
     clientSecret: orchestrator.clientSecret,
   });
+  // Every page: Key Vault lists 25 secrets a page and ARM pages executions, so a leftover of this run can
+  // sit on a later page once earlier runs have made enough.
   const getJson = async (target: string, scope: string) => {
-    const token = await credential.getToken(scope);
-    const response = await fetch(target, { headers: { authorization: `Bearer ${token.token}` } });
-    if (!response.ok) throw new Error(`GET ${target} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as { value: Record<string, unknown>[] };
+    const value: Record<string, unknown>[] = [];
+    for (let next: string | null | undefined = target; next; ) {
+      const token = await credential.getToken(scope);
+      const response = await fetch(next, { headers: { authorization: `Bearer ${token.token}` } });
+      if (!response.ok) throw new Error(`GET ${next} answered ${response.status}: ${await response.text()}`);
+      const page = (await response.json()) as { value: Record<string, unknown>[]; nextLink?: string | null };
+      value.push(...page.value);
+      next = page.nextLink;
+    }
+    return { value };
   };
   return {
     /** Names of the secrets kept for the run (deleted ones still recoverable included). */
