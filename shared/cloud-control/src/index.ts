@@ -7,6 +7,7 @@ export {
   isSandboxEndpoint,
   RESOURCE_GROUP_TYPE,
 } from "./arm-graph/arm-graph-cloud-control.ts";
+export { ARM_RETRY_OPTIONS } from "./arm-graph/arm-retries.ts";
 export {
   type ActivityRecord,
   type CloudControl,

@@ -13,7 +13,7 @@ import {
 } from "@azure/arm-appcontainers";
 import type { TokenCredential } from "@azure/core-auth";
 import { RestError } from "@azure/core-rest-pipeline";
-import { isSandboxEndpoint } from "@haymaker/cloud-control";
+import { ARM_RETRY_OPTIONS, isSandboxEndpoint } from "@haymaker/cloud-control";
 import { isSensitiveField, looksLikeSecret, SecretRefSchema } from "@haymaker/contracts";
 import { sandboxArmClientOptions, useSandboxAuthentication } from "@haymaker/sandbox-cloud";
 import * as v from "valibot";
@@ -42,12 +42,12 @@ export class ContainerAppsJobRuntime implements AgentRuntime {
   constructor(options: ContainerAppsJobRuntimeOptions) {
     this.#job = parseAgentJobId(options.jobId);
     const endpoint = options.armEndpoint ?? "https://management.azure.com";
-    // The SDK's pipeline keeps its retry policies, which honour 429 and Retry-After.
-    const client = new ContainerAppsAPIClient(
-      options.credential,
-      this.#job.subscriptionId,
-      isSandboxEndpoint(endpoint) ? sandboxArmClientOptions(endpoint) : { endpoint },
-    );
+    // The SDK's pipeline keeps its retry policies, which honour 429 and Retry-After, with as many retries
+    // as HayMaker's other ARM clients: every phase signs in as the same identity, and ARM throttles per identity.
+    const client = new ContainerAppsAPIClient(options.credential, this.#job.subscriptionId, {
+      ...(isSandboxEndpoint(endpoint) ? sandboxArmClientOptions(endpoint) : { endpoint }),
+      retryOptions: ARM_RETRY_OPTIONS,
+    });
     this.#client = isSandboxEndpoint(endpoint)
       ? useSandboxAuthentication(client, options.credential)
       : client;
@@ -111,8 +111,9 @@ export class ContainerAppsJobRuntime implements AgentRuntime {
     });
     mine.sort(
       (a, b) =>
-        (a.startTime?.getTime() ?? 0) - (b.startTime?.getTime() ?? 0) ||
-        (a.name ?? "").localeCompare(b.name ?? ""),
+        // An execution not started yet sorts last: two racing starts must agree on which one is first.
+        (a.startTime?.getTime() ?? Number.MAX_SAFE_INTEGER) -
+          (b.startTime?.getTime() ?? Number.MAX_SAFE_INTEGER) || (a.name ?? "").localeCompare(b.name ?? ""),
     );
     const first = mine[0];
     return first === undefined ? undefined : (first.id ?? `${this.#job.id}/executions/${first.name}`);
@@ -156,6 +157,11 @@ export class ContainerAppsJobRuntime implements AgentRuntime {
     );
     const containers = job.template?.containers ?? [];
     const container = containers[0];
+    if ((job.template?.initContainers ?? []).length > 0) {
+      throw new Error(
+        `job ${this.#job.id} has init containers, which a start cannot carry (its template replaces the job's and holds the agent's container only): remove them from the job`,
+      );
+    }
     if (containers.length !== 1 || !container?.image) {
       throw new Error(
         `job ${this.#job.id} must have exactly one container with an image (it has ${containers.length}): agents run as that container`,
