@@ -192,7 +192,7 @@ export async function main(): Promise<void> {
           ]),
       `  services  ${LOCAL_SERVICES.map((service) => service.name).join(", ")}`,
       `            scenarios from ${resolve(config.HAYMAKER_SCENARIOS_DIR)}`,
-      `  local     ${localFile} (endpoints, the bus's connection string, HayMaker's sandbox credentials)`,
+      `  local     ${localFile} (endpoints, the bus's connection string, HayMaker's sandbox credentials${azure ? ", the Azurite and Cosmos DB keys" : ""})`,
       "Stop with Ctrl+C.",
       "",
     ].join("\n"),
