@@ -20,14 +20,15 @@ describe("ensureAdminKey on Cosmos DB", () => {
   it("creates the admin key in the state container, keeps it across starts, and replaces it once revoked", async () => {
     const directory = mkdtempSync(join(tmpdir(), "admin-key-cosmos-"));
     // A key made earlier for the local SQLite store is not one the Cosmos DB gateway knows: a new one is made.
-    const local = SqliteApiKeyStore.open(directory);
-    const { key: sqliteKey } = await local.create("admin", "local-admin");
-    local.close();
     await ensureAdminKey(directory, {});
-    expect(keyIn(directory)).not.toBe(sqliteKey);
+    const sqliteKey = keyIn(directory);
+    const local = SqliteApiKeyStore.open(directory);
+    expect(await local.verify(sqliteKey)).toMatchObject({ role: "admin" });
+    local.close();
 
     const file = await ensureAdminKey(directory, emulator.env);
     const first = keyIn(directory);
+    expect(first).not.toBe(sqliteKey);
     const cosmos = await CosmosApiKeyStore.open({
       endpoint: emulator.endpoint,
       key: emulator.key,
