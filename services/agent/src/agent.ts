@@ -108,6 +108,8 @@ export async function runAgent(
     return { ...summary, eventsLost: lost };
   } catch (error) {
     await telemetry.close();
+    // The caller writes this error out, and only this function knows a secret read from Key Vault.
+    if (error instanceof Error) error.message = redact(error.message);
     throw error;
   }
 }
