@@ -64,11 +64,18 @@ export async function startAzurite(
   });
   child.stdout?.resume();
   child.stderr?.resume();
+  // Azurite does not watch its parent: should the stack exit without stop() (a failure while it starts, an
+  // uncaught error), it would go on serving the account, its port taken, until someone kills it.
+  const killWithStack = () => child.kill("SIGKILL");
+  process.once("exit", killWithStack);
   const blobEndpoint = `${origin}/${AZURITE_ACCOUNT}`;
   return {
     blobEndpoint,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${key};BlobEndpoint=${blobEndpoint};`,
-    stop: () => stopChild(child),
+    stop: () => {
+      process.off("exit", killWithStack);
+      return stopChild(child);
+    },
   };
 }
 
