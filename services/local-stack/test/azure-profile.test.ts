@@ -12,7 +12,9 @@ beforeAll(async () => {
   stack = await startStack({ HAYMAKER_PROFILE: "azure" });
 }, 120_000);
 afterAll(async () => {
-  expect(await stack?.stop()).toBe(0);
+  // A stack that did not start has already failed beforeAll, with its output.
+  if (stack === undefined) return;
+  expect(await stack.stop()).toBe(0);
   expect(stack.output()).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
 });
 
@@ -81,6 +83,15 @@ describe("HayMaker on its Azure adapters, against stand-ins that behave like Azu
     expect(await look.applications(runId)).toEqual([]);
     expect(await look.deletedApplications(runId)).toEqual([]);
   }, 200_000);
+
+  it("is running with the sandbox's realism on: deleted applications wait in the directory's recycle bin", async () => {
+    const look = sandboxLook(stack);
+    const app = await look.graph("POST", "/v1.0/applications", { displayName: "haymaker-realism-check" });
+    await look.graph("DELETE", `/v1.0/applications/${app.id}`);
+    // Without the realism a delete is final; with it the application waits until deleted for good.
+    expect((await look.graph("GET", `/v1.0/directory/deletedItems/${app.id}`)).id).toBe(app.id);
+    await look.graph("DELETE", `/v1.0/directory/deletedItems/${app.id}`);
+  });
 
   it("is running with the sandbox's realism on: tag-filtered lists come without tags", async () => {
     const look = sandboxLook(stack);

@@ -233,6 +233,19 @@ export function sandboxLook(stack: Stack) {
         .filter((e) => (e.status as { value?: string } | undefined)?.value === "Failed")
         .map((e) => String((e.properties as { statusCode?: string } | undefined)?.statusCode));
     },
+    /** A Microsoft Graph call as HayMaker's identity; its JSON answer, or {} when it has none. */
+    async graph(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+      const token = await credential.getToken(graphScope);
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!response.ok)
+        throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+      const text = await response.text();
+      return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+    },
     /** Deleted applications of the run still waiting in the directory's recycle bin. */
     async deletedApplications(runId: string): Promise<string[]> {
       const found = await get(

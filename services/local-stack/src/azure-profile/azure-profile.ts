@@ -20,8 +20,13 @@ import { startCosmos } from "./cosmos.ts";
 
 /** The image the sandbox runs the reference agent for, as a Container Apps job would pull it. */
 export const AGENT_IMAGE = "haymaker.local/agent:latest";
-/** Where the runtime's own resources live (vault, agent job, its identity), apart from agents' groups. */
+/** Where the agent job and its identity live, apart from agents' groups. */
 export const RUNTIME_RESOURCE_GROUP = "haymaker-runtime";
+/**
+ * The vault's own group: the identity deploy and monitor use is allowed in the runtime's group, and must not
+ * be able to grant itself a role on the vault that holds every agent's secret.
+ */
+export const SECRETS_RESOURCE_GROUP = "haymaker-secrets";
 const AGENT_JOB = "haymaker-agent";
 const KEY_VAULT = "haymaker-local";
 
@@ -74,7 +79,7 @@ export async function startAzureStandIns(options: AzureStandInOptions): Promise<
     // HayMaker's own identity sets, deletes and purges agents' secrets; the agent job's identity only reads.
     const vault = await createSandboxKeyVault(sandbox, {
       name: KEY_VAULT,
-      resourceGroup: RUNTIME_RESOURCE_GROUP,
+      resourceGroup: SECRETS_RESOURCE_GROUP,
       officers: [orchestrator.clientId],
       users: [job.identityPrincipalId],
     });
