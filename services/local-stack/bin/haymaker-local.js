@@ -9,4 +9,9 @@ if (major < 24) {
   process.exit(2);
 }
 const { main } = await import("../src/main.ts");
-await main();
+await main().catch((error) => {
+  // One line naming the cause, never a stack trace; the in-process servers end with the process, and
+  // Azurite (its own process) stops when the stack exits.
+  process.stderr.write(`haymaker: could not start: ${error?.message ?? String(error)}\n`);
+  process.exit(1);
+});
