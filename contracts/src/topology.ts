@@ -121,7 +121,8 @@ export type ConsumerService = keyof typeof CONSUMERS;
 const PIPELINE_MESSAGE_TTL = "P14D";
 const TELEMETRY_MESSAGE_TTL = "P2D";
 // Duplicate detection stays off: handlers are idempotent anyway (DESIGN.md), and an operator replaying a
-// dead-lettered event resends it with the same message id, which detection would silently drop.
+// dead-lettered event resends it with the same message id, which detection would silently drop; and the
+// report's report.due may be scheduled again under its own id (services/report/src/settle.ts).
 const DUPLICATE_DETECTION_WINDOW = "PT10M";
 
 function kebab(name: string): string {

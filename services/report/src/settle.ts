@@ -26,6 +26,8 @@ export function reportDue(
 ): EventOf<"report.due"> {
   return newEvent("report.due", {
     source,
+    // The same id on redelivery. A replica whose clock is behind may schedule the same id again for a time
+    // already past: harmless while the topology keeps duplicate detection off, which it must for this.
     id: deterministicEventId("report.due", run.runId, dueAt.toISOString()),
     causationid: cause.id,
     traceparent: cause.traceparent,
