@@ -44,4 +44,27 @@ describe("monitor's settings", () => {
       /HAYMAKER_MONITOR_INTERVAL: expected an ISO-8601 duration[\s\S]*HAYMAKER_LOG_LEVEL: must be one of[\s\S]*HAYMAKER_AGENT_GRACE: must be an ISO 8601 duration such as PT2M[\s\S]*HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE is required/,
     );
   });
+
+  it("reads the ledger's Cosmos DB account with the rest, and names its problems with every other part's", () => {
+    const cosmos = { HAYMAKER_COSMOS_ENDPOINT: "https://contoso.documents.azure.com:443/" };
+    expect(monitorConfig({ ...bus, ...cosmos, HAYMAKER_DATA_DIR: dataDirectory }).cosmos).toMatchObject({
+      endpoint: cosmos.HAYMAKER_COSMOS_ENDPOINT,
+      database: "haymaker",
+    });
+    expect(monitorConfig({ ...bus, HAYMAKER_DATA_DIR: dataDirectory }).cosmos).toBeUndefined();
+    const attempt = () =>
+      monitorConfig({
+        ...bus,
+        HAYMAKER_DATA_DIR: dataDirectory,
+        HAYMAKER_MONITOR_INTERVAL: "15m",
+        HAYMAKER_AGENT_JOB_ID: "not-a-job",
+        HAYMAKER_COSMOS_ENDPOINT: "not a url",
+        HAYMAKER_COSMOS_KEY: "s3cret-key",
+      });
+    expect(attempt).toThrow(/^monitor cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_MONITOR_INTERVAL: expected an ISO-8601 duration/);
+    expect(attempt).toThrow(/HAYMAKER_AGENT_JOB_ID: /);
+    expect(attempt).toThrow(/HAYMAKER_COSMOS_ENDPOINT: must be the account's endpoint/);
+    expect(attempt).not.toThrow(/s3cret-key/);
+  });
 });

@@ -14,7 +14,7 @@ import {
   onRunCancelRequested,
   SOURCE,
 } from "./handler.ts";
-import { monitorLedgerFromEnv } from "./ledger-from-env.ts";
+import { openMonitorLedger } from "./open-ledger.ts";
 
 function dispatch(event: HayMakerEvent, ports: MonitorPorts): Promise<MonitorAction> {
   switch (event.type) {
@@ -32,7 +32,7 @@ function dispatch(event: HayMakerEvent, ports: MonitorPorts): Promise<MonitorAct
 export async function main(): Promise<void> {
   const config = configOrExit(monitorConfig);
   const logger = createLogger({ service: "monitor", level: config.logLevel });
-  const ledger = await configOrExit(() => monitorLedgerFromEnv(process.env, config.dataDirectory, "monitor"));
+  const ledger = await openMonitorLedger(config.cosmos, config.dataDirectory);
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const ports: MonitorPorts = {
