@@ -5,10 +5,9 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { RefreshingCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { secretStoreFromEnv } from "@haymaker/stores";
 import { provisionConfig } from "./config.ts";
 import { provisionAgent, SOURCE } from "./handler.ts";
-import { provisionLedgerFromEnv } from "./ledger-from-env.ts";
+import { openProvisionLedger } from "./open-ledger.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(provisionConfig);
@@ -21,10 +20,7 @@ export async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const secrets = configOrExit(() => secretStoreFromEnv(process.env, "provision"));
-  const ledger = await configOrExit(() =>
-    provisionLedgerFromEnv(process.env, config.dataDirectory, "provision"),
-  );
+  const ledger = await openProvisionLedger(config.cosmos, config.dataDirectory);
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("provision").map((subscription) =>
@@ -37,7 +33,7 @@ export async function main(): Promise<void> {
       handler: async (selected, context) => {
         const provisioned = await provisionAgent(selected, {
           cloud: config.cloud,
-          secrets,
+          secrets: config.secrets,
           // A scenario the catalogue lacks makes it read the directory again: it may have been added.
           catalogue: await catalogue.having([selected.data.scenarioId]),
           ledger,
