@@ -1,4 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlobReportStore, FileReportStore } from "@haymaker/stores";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { reportConfig } from "./config.ts";
 
 const good = {
@@ -49,5 +54,38 @@ describe("report settings", () => {
       /HAYMAKER_ACTIVITY_LOG_SETTLE: expected a duration between PT0S and P1D/,
     );
     expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it("keeps reports and the ledger under the data directory unless Blob Storage and Cosmos DB are named", async () => {
+    const dataDirectory = await mkdtemp(join(tmpdir(), "haymaker-report-config-"));
+    onTestFinished(() => rm(dataDirectory, { recursive: true, force: true }));
+    const local = reportConfig({ ...good, HAYMAKER_DATA_DIR: dataDirectory });
+    expect(local.reports).toBeInstanceOf(FileReportStore);
+    expect(local.cosmos).toBeUndefined();
+    await local.reports.put("run-1", { json: {}, markdown: "# run-1" });
+    expect(existsSync(join(dataDirectory, "reports", "run-1", "report.md"))).toBe(true);
+    const azure = reportConfig({
+      ...good,
+      HAYMAKER_REPORTS_CONNECTION_STRING: "UseDevelopmentStorage=true",
+      HAYMAKER_COSMOS_ENDPOINT: "https://contoso.documents.azure.com:443/",
+    });
+    expect(azure.reports).toBeInstanceOf(BlobReportStore);
+    expect(azure.cosmos).toMatchObject({ endpoint: "https://contoso.documents.azure.com:443/" });
+  });
+
+  it("checks the report store's and Cosmos DB's variables with the rest, before opening anything", () => {
+    const attempt = () =>
+      reportConfig({
+        ...good,
+        HAYMAKER_LOG_LEVEL: "loud",
+        HAYMAKER_COSMOS_ENDPOINT: "not a url",
+        HAYMAKER_COSMOS_KEY: "s3cret-key",
+        HAYMAKER_REPORTS_CONTAINER: "Not_A_Container",
+      });
+    expect(attempt).toThrow(/^report cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_LOG_LEVEL: must be one of/);
+    expect(attempt).toThrow(/HAYMAKER_COSMOS_ENDPOINT: must be the account's endpoint/);
+    expect(attempt).toThrow(/HAYMAKER_REPORTS_CONTAINER: must be a container name/);
+    expect(attempt).not.toThrow(/s3cret-key/);
   });
 });

@@ -1,16 +1,15 @@
 // The run ledger on Cosmos DB (the emulator in this process): the same contract as SQLite, then where its
-// records live, and the choice between the two from the environment.
+// records live, and the choice between the two.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "@haymaker/config";
 import { openStateContainer } from "@haymaker/projections";
 import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { CosmosRunLedger } from "./cosmos-run-ledger.ts";
+import { openRunLedger } from "./open-run-ledger.ts";
 import { cleanedAgent, describeRunLedgerContract } from "./run-ledger-contract.ts";
-import { runLedgerFromEnv } from "./run-ledger-from-env.ts";
 import { LEDGER_FILE, SqliteRunLedger } from "./sqlite-run-ledger.ts";
 
 let emulator: CosmosEmulator;
@@ -85,44 +84,22 @@ describe("CosmosRunLedger", () => {
   });
 });
 
-describe("runLedgerFromEnv", () => {
-  it("opens the state container when HAYMAKER_COSMOS_ENDPOINT is set", async () => {
-    const ledger = await runLedgerFromEnv(
-      { ...emulator.env, HAYMAKER_COSMOS_DATABASE: "report-from-env" },
+describe("openRunLedger", () => {
+  it("opens the state container when the settings name a Cosmos DB account", async () => {
+    const ledger = await openRunLedger(
+      { ...emulator, database: "report-from-settings" },
       "/nonexistent/unused",
     );
     onTestFinished(() => ledger.close());
-    expect(String(ledger)).toBe("CosmosRunLedger(report-from-env/state)");
+    expect(String(ledger)).toBe("CosmosRunLedger(report-from-settings/state)");
   });
 
   it("opens <dataDirectory>/report.sqlite otherwise", async () => {
     const directory = await mkdtemp(join(tmpdir(), "haymaker-report-env-"));
     onTestFinished(() => rm(directory, { recursive: true, force: true }));
-    const ledger = await runLedgerFromEnv({}, directory);
+    const ledger = await openRunLedger(undefined, directory);
     onTestFinished(() => ledger.close());
     expect(ledger).toBeInstanceOf(SqliteRunLedger);
     expect(existsSync(join(directory, LEDGER_FILE))).toBe(true);
-  });
-
-  it("names every bad Cosmos DB variable at once, before connecting, without echoing the key", () => {
-    let thrown: unknown;
-    try {
-      void runLedgerFromEnv(
-        {
-          HAYMAKER_COSMOS_ENDPOINT: "not a url",
-          HAYMAKER_COSMOS_DATABASE: "a/b",
-          HAYMAKER_COSMOS_KEY: "s3cret",
-        },
-        "/unused",
-      );
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ConfigError);
-    const message = (thrown as Error).message;
-    expect(message).toContain("report");
-    expect(message).toContain("HAYMAKER_COSMOS_ENDPOINT");
-    expect(message).toContain("HAYMAKER_COSMOS_DATABASE");
-    expect(message).not.toContain("s3cret");
   });
 });

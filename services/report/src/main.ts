@@ -1,26 +1,25 @@
 // report as a running service: consumes agent.cleaned, run.rejected, run.failed and the report.due it
-// schedules for itself, keeps the run ledger where runLedgerFromEnv says (<data dir>/report.sqlite, or Cosmos
-// DB's state container), writes reports to the report store and publishes run.completed. Stops cleanly on
+// schedules for itself, keeps the run ledger where its settings say (<data dir>/report.sqlite, or Cosmos DB's
+// state container), writes reports to the report store and publishes run.completed. Stops cleanly on
 // SIGTERM/SIGINT, finishing what it has in hand.
 import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { reportStoreFromEnv } from "@haymaker/stores";
 import { reportConfig } from "./config.ts";
 import { onAgentCleaned, onReportDue, onRunFailed, onRunRejected, SOURCE } from "./handler.ts";
-import { runLedgerFromEnv } from "./run-ledger-from-env.ts";
+import { openRunLedger } from "./open-run-ledger.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(reportConfig);
   const logger = createLogger({ service: "report", level: config.logLevel });
-  const ledger = await configOrExit(() => runLedgerFromEnv(process.env, config.dataDirectory, "report"));
+  const ledger = await openRunLedger(config.cosmos, config.dataDirectory);
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const ports = {
     ledger,
     cloud: config.cloud,
-    reports: configOrExit(() => reportStoreFromEnv(process.env, "report", config.dataDirectory)),
+    reports: config.reports,
     bus: publisher,
     settleMs: config.activityLogSettleMs,
   };
