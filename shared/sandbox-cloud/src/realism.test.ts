@@ -19,10 +19,13 @@ describe("sandbox realism settings", () => {
     expect(() =>
       realismWith({
         replicationDelayMs: -1,
+        keyVaultOperationDelayMs: -1,
         directoryObjectQuota: 0,
         throttling: { requests: 0, windowMs: 1 },
       }),
-    ).toThrow(/replicationDelayMs must be 0 or more.*directoryObjectQuota.*throttling needs/);
+    ).toThrow(
+      /replicationDelayMs must be 0 or more.*keyVaultOperationDelayMs must be 0 or more.*directoryObjectQuota.*throttling needs/,
+    );
     expect(realismWith({ keyVaultSoftDelete: true })).toEqual({ ...NO_REALISM, keyVaultSoftDelete: true });
   });
 });

@@ -24,6 +24,13 @@ export interface Realism {
   directoryObjectQuota: number | undefined;
   /** Key Vault keeps a deleted secret (recoverable, name taken: 409 ObjectIsDeletedButRecoverable) until purged. */
   keyVaultSoftDelete: boolean;
+  /**
+   * Milliseconds a Key Vault secret delete or purge takes to finish after its answer (with soft delete):
+   * while a delete finishes, the secret is in neither the live nor the deleted secrets (Get Deleted Secret
+   * answers 404) and a set, purge or recover answers 409 ObjectIsBeingDeleted; while a purge finishes, Get
+   * Deleted Secret already answers 404 but a set of the name answers 409 ObjectIsBeingDeleted. 0: at once.
+   */
+  keyVaultOperationDelayMs: number;
   /** Milliseconds before an operation shows in the Activity Log (Azure: 3 to 20 minutes). 0: at once. */
   activityLogDelayMs: number;
   /**
@@ -39,6 +46,7 @@ export const NO_REALISM: Realism = {
   replicationDelayMs: 0,
   directoryObjectQuota: undefined,
   keyVaultSoftDelete: false,
+  keyVaultOperationDelayMs: 0,
   activityLogDelayMs: 0,
   throttling: undefined,
 };
@@ -52,6 +60,7 @@ export const AZURE_REALISM: Realism = {
   replicationDelayMs: 2_000,
   directoryObjectQuota: 250,
   keyVaultSoftDelete: true,
+  keyVaultOperationDelayMs: 1_000,
   activityLogDelayMs: 3_000,
   throttling: { requests: 300, windowMs: 10_000 },
 };
@@ -62,6 +71,7 @@ export function realismWith(changes: Partial<Realism> = {}): Realism {
   const problems: string[] = [];
   if (!(realism.replicationDelayMs >= 0)) problems.push("replicationDelayMs must be 0 or more");
   if (!(realism.activityLogDelayMs >= 0)) problems.push("activityLogDelayMs must be 0 or more");
+  if (!(realism.keyVaultOperationDelayMs >= 0)) problems.push("keyVaultOperationDelayMs must be 0 or more");
   const quota = realism.directoryObjectQuota;
   if (quota !== undefined && !(Number.isInteger(quota) && quota > 0)) {
     problems.push("directoryObjectQuota must be a whole number above 0, or undefined");

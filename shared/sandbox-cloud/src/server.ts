@@ -142,6 +142,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions = {}): Prom
     callers,
     allowsData: (caller, dataAction, scope) => arm.authorizer.allowsData(caller, dataAction, scope),
     resources,
+    operationDelayMs: realism.keyVaultOperationDelayMs,
     log: (line) => log(line),
   });
   const arm = {

@@ -46,6 +46,22 @@ export const deletedButRecoverable = (name: string): DataPlaneError => ({
   innerCode: "ObjectIsDeletedButRecoverable",
 });
 
+/** A purge or recover while Key Vault is still finishing the secret's delete (realism). */
+export const beingDeleted = (): DataPlaneError => ({
+  status: 409,
+  code: "Conflict",
+  message: "Secret is currently being deleted.",
+  innerCode: "ObjectIsBeingDeleted",
+});
+
+/** A set while Key Vault is still finishing a delete or purge of the name (realism). */
+export const beingDeletedCannotSet = (name: string): DataPlaneError => ({
+  status: 409,
+  code: "Conflict",
+  message: `Secret ${name} is currently being deleted and cannot be re-created; retry later.`,
+  innerCode: "ObjectIsBeingDeleted",
+});
+
 /** Soft-delete operations on a vault without soft delete. */
 export const notEnabled = (operation: string): DataPlaneError => ({
   status: 400,

@@ -42,6 +42,8 @@ export interface DataPlaneDeps {
   allowsData: (caller: Caller, dataAction: string, scope: string) => boolean;
   resources: ResourceStore;
   secrets: VaultSecretStore;
+  /** realism.keyVaultOperationDelayMs: how long a secret delete or purge takes to finish after its answer. */
+  operationDelayMs: number;
   log: (line: string) => void;
   now?: () => number;
 }
@@ -100,13 +102,16 @@ export function createDataPlane(deps: DataPlaneDeps): Hono<DataPlaneEnv> {
     const refused = authorize(deps, caller, operation, vault.id, vault.name, vault.location, settings);
     if (refused !== undefined) return answer(refused);
 
-    const nowSeconds = Math.floor(now() / 1000);
+    const nowMs = now();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    deps.secrets.settleDue(vault.id, nowMs);
     deps.secrets.purgeExpired(vault.id, nowSeconds);
     const result = runOperation(operation, {
       vaultId: vault.id,
       settings,
       secrets: deps.secrets,
       nowSeconds,
+      settlesAtMs: deps.operationDelayMs > 0 ? nowMs + deps.operationDelayMs : undefined,
       body: await readJson(c.req.raw),
       query: url.searchParams,
       apiVersion,

@@ -2,10 +2,15 @@
 // authenticated and authorized the call. Soft delete follows the vault's enableSoftDelete (which the
 // sandbox sets from realism.keyVaultSoftDelete): a deleted secret waits in the deleted secrets, holding
 // its name, until it is purged, recovered, or its retention runs out; without soft delete a delete is final.
+// With realism.keyVaultOperationDelayMs a soft delete and a purge finish only a while after their answer,
+// as Key Vault's do (its delete is a long-running operation; a purge has nothing to poll): until then a
+// deleting secret is in no list and blocks set, purge and recover, and a purged name blocks set.
 import { randomUUID } from "node:crypto";
 import {
   badName,
   badParameter,
+  beingDeleted,
+  beingDeletedCannotSet,
   type DataPlaneError,
   deletedButRecoverable,
   deletedSecretNotFound,
@@ -103,6 +108,8 @@ export interface OperationContext {
   settings: VaultSettings;
   secrets: VaultSecretStore;
   nowSeconds: number;
+  /** When a delete or purge answered now finishes (Unix milliseconds); undefined: before the answer. */
+  settlesAtMs: number | undefined;
   body: unknown;
   query: URLSearchParams;
   apiVersion: string;
@@ -146,6 +153,8 @@ export function runOperation(
       }
       const purgeAt = ctx.nowSeconds + settings.softDeleteRetentionInDays * 86_400;
       secrets.softDelete(vaultId, operation.name, ctx.nowSeconds, purgeAt);
+      if (ctx.settlesAtMs !== undefined)
+        secrets.beginSettling(vaultId, operation.name, "delete", ctx.settlesAtMs);
       const deleted = secrets.deleted(vaultId, operation.name);
       return deleted === undefined
         ? secretNotFound(operation.name)
@@ -168,6 +177,9 @@ export function runOperation(
       );
     case "getDeleted": {
       if (!settings.enableSoftDelete) return notEnabled("getDeleted");
+      // What the SDK's delete poller waits for: the deleted secret shows once its delete has finished.
+      if (secrets.settling(vaultId, operation.name) === "delete")
+        return deletedSecretNotFound(operation.name);
       const deleted = secrets.deleted(vaultId, operation.name);
       return deleted === undefined
         ? deletedSecretNotFound(operation.name)
@@ -175,14 +187,18 @@ export function runOperation(
     }
     case "purge": {
       if (!settings.enableSoftDelete) return notEnabled("purge");
+      if (secrets.settling(vaultId, operation.name) === "delete") return beingDeleted();
       if (secrets.deleted(vaultId, operation.name) === undefined)
         return deletedSecretNotFound(operation.name);
       if (settings.enablePurgeProtection) return purgeProtected();
       secrets.purge(vaultId, operation.name);
+      if (ctx.settlesAtMs !== undefined)
+        secrets.beginSettling(vaultId, operation.name, "purge", ctx.settlesAtMs);
       return { status: 204 };
     }
     case "recover": {
       if (!settings.enableSoftDelete) return notEnabled("recover");
+      if (secrets.settling(vaultId, operation.name) === "delete") return beingDeleted();
       const deleted = secrets.deleted(vaultId, operation.name);
       if (deleted === undefined) return deletedSecretNotFound(operation.name);
       secrets.recover(vaultId, operation.name);
@@ -192,7 +208,10 @@ export function runOperation(
       if (!settings.enableSoftDelete) return notEnabled("listDeleted");
       return page(
         ctx,
-        secrets.listDeleted(vaultId).map((d) => deletedSecretItem(settings, d)),
+        secrets
+          .listDeleted(vaultId)
+          .filter((d) => secrets.settling(vaultId, d.latest.name) !== "delete")
+          .map((d) => deletedSecretItem(settings, d)),
       );
   }
 }
@@ -220,6 +239,8 @@ function setSecret(requestedName: string, ctx: OperationContext): OperationResul
       `The secret value is ${bytes} bytes; a secret value may be at most ${SECRET_VALUE_MAX_BYTES} bytes.`,
     );
   }
+  // A name still being deleted or purged is taken, though no list shows it.
+  if (secrets.settling(vaultId, requestedName) !== undefined) return beingDeletedCannotSet(requestedName);
   if (secrets.deleted(vaultId, requestedName) !== undefined) return deletedButRecoverable(requestedName);
   const described = describedOf(body);
   if ("status" in described) return described;

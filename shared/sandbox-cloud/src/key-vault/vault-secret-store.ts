@@ -2,7 +2,8 @@
 // restarts. One row per version; a secret's current version is its newest row. A soft-deleted secret keeps
 // its rows (so recover gives every version back) and gets a row in the deleted table, which is what holds
 // its name until it is purged or recovered. Names compare case-insensitively and keep the casing of the
-// first set, as Key Vault's do.
+// first set, as Key Vault's do. A delete or purge that Key Vault has answered but not yet finished
+// (realism.keyVaultOperationDelayMs) is a row in the settling table until its time has passed.
 import type { DatabaseSync } from "node:sqlite";
 
 export interface SecretVersion {
@@ -42,7 +43,17 @@ CREATE TABLE IF NOT EXISTS key_vault_deleted_secrets (
   scheduled_purge_date INTEGER NOT NULL,
   PRIMARY KEY (vault_key, name_key)
 );
+CREATE TABLE IF NOT EXISTS key_vault_settling_secrets (
+  vault_key TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  settles_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (vault_key, name_key)
+);
 `;
+
+/** A delete or a purge Key Vault has answered and not yet finished. */
+export type SettlingOperation = "delete" | "purge";
 
 export class VaultSecretStore {
   readonly #db: DatabaseSync;
@@ -151,8 +162,33 @@ export class VaultSecretStore {
     for (const { name_key } of expired) this.purge(vaultId, name_key);
   }
 
+  /** Records that the delete or purge of a name just answered finishes only at `settlesAtMs`. */
+  beginSettling(vaultId: string, name: string, operation: SettlingOperation, settlesAtMs: number): void {
+    this.#db
+      .prepare(
+        "INSERT OR REPLACE INTO key_vault_settling_secrets (vault_key, name_key, operation, settles_at_ms) VALUES (?, ?, ?, ?)",
+      )
+      .run(key(vaultId), key(name), operation, settlesAtMs);
+  }
+
+  /** The delete or purge of the name still finishing, if any (after `settleDue`). */
+  settling(vaultId: string, name: string): SettlingOperation | undefined {
+    const row = this.#db
+      .prepare("SELECT operation FROM key_vault_settling_secrets WHERE vault_key = ? AND name_key = ?")
+      .get(key(vaultId), key(name)) as { operation: SettlingOperation } | undefined;
+    return row?.operation;
+  }
+
+  /** Finishes every delete and purge whose time has come. */
+  settleDue(vaultId: string, nowMs: number): void {
+    this.#db
+      .prepare("DELETE FROM key_vault_settling_secrets WHERE vault_key = ? AND settles_at_ms <= ?")
+      .run(key(vaultId), nowMs);
+  }
+
   /** Everything a vault held: what deleting the vault takes with it. */
   dropVault(vaultId: string): void {
+    this.#db.prepare("DELETE FROM key_vault_settling_secrets WHERE vault_key = ?").run(key(vaultId));
     this.#db.prepare("DELETE FROM key_vault_deleted_secrets WHERE vault_key = ?").run(key(vaultId));
     this.#db.prepare("DELETE FROM key_vault_secrets WHERE vault_key = ?").run(key(vaultId));
   }

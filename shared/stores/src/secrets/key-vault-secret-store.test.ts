@@ -1,10 +1,12 @@
 // KeyVaultSecretStore through the real SecretClient against the sandbox cloud's Key Vault: the port's
-// contract with Key Vault's soft delete on (as in Azure) and off, then what soft delete, purge protection
-// and RBAC make the adapter do.
+// contract with Key Vault's soft delete on (as in Azure) and off, and with deletes and purges that finish a
+// while after their answer (as in Azure), then what soft delete, purge protection, those delays and RBAC
+// make the adapter do.
 import { inspect } from "node:util";
 import { SecretClient } from "@azure/keyvault-secrets";
 import {
   createSandboxKeyVault,
+  type Realism,
   type SandboxCloud,
   SandboxCredential,
   type SandboxKeyVaultOptions,
@@ -26,11 +28,14 @@ interface Vault {
 
 const started: SandboxCloud[] = [];
 
+// Short, so the contract stays quick, and long against the store's 10 ms polls.
+const OPERATION_DELAY_MS = 300;
+
 async function startVault(
-  keyVaultSoftDelete: boolean,
+  realism: Partial<Realism>,
   options: Partial<SandboxKeyVaultOptions> = {},
 ): Promise<Vault> {
-  const cloud = await startSandboxCloud({ realism: { keyVaultSoftDelete } });
+  const cloud = await startSandboxCloud({ realism });
   started.push(cloud);
   const scopes = [`/subscriptions/${cloud.subscriptionId}`];
   for (const clientId of ["officer", "reader"]) {
@@ -69,11 +74,13 @@ async function startVault(
 let softDelete: Vault;
 let hardDelete: Vault;
 let protectedVault: Vault;
+let slow: Vault;
 
 beforeAll(async () => {
-  softDelete = await startVault(true);
-  hardDelete = await startVault(false);
-  protectedVault = await startVault(true, { purgeProtection: true });
+  softDelete = await startVault({ keyVaultSoftDelete: true });
+  hardDelete = await startVault({ keyVaultSoftDelete: false });
+  protectedVault = await startVault({ keyVaultSoftDelete: true }, { purgeProtection: true });
+  slow = await startVault({ keyVaultSoftDelete: true, keyVaultOperationDelayMs: OPERATION_DELAY_MS });
 });
 
 afterAll(async () => {
@@ -82,6 +89,41 @@ afterAll(async () => {
 
 describeSecretStoreContract("KeyVaultSecretStore, soft delete on", async () => softDelete.store());
 describeSecretStoreContract("KeyVaultSecretStore, soft delete off", async () => hardDelete.store());
+describeSecretStoreContract("KeyVaultSecretStore, deletes and purges taking a while", async () =>
+  slow.store(),
+);
+
+describe("KeyVaultSecretStore on a Key Vault whose deletes and purges take a while", () => {
+  it("sets a name again while Key Vault is still purging it, by waiting", async () => {
+    const store = slow.store();
+    const ref = await store.put("purge-pending", "before");
+    expect(await store.delete(ref)).toBe(true);
+    // The purge is answered, not finished: the name is still taken.
+    const taken = await thrown(() => slow.client("officer").setSecret("purge-pending", "raw"));
+    expect((taken as unknown as { statusCode: number }).statusCode).toBe(409);
+    expect(await store.put("purge-pending", "after")).toBe(ref);
+    expect(await store.get(ref)).toBe("after");
+  });
+
+  it("purges a secret whose delete someone else started and nobody waited for", async () => {
+    const store = slow.store();
+    const client = slow.client("officer");
+    const ref = await store.put("delete-pending", "value");
+    // The DELETE is sent; its poller is never awaited.
+    await client.beginDeleteSecret("delete-pending", { intervalInMs: 60_000 });
+    expect(await store.delete(ref)).toBe(false);
+    const error = await thrown(() => client.getDeletedSecret("delete-pending"));
+    expect((error as unknown as { statusCode: number }).statusCode).toBe(404);
+  });
+
+  it("sets a name again while Key Vault is still deleting it, purging once the delete is done", async () => {
+    const store = slow.store();
+    const ref = await store.put("delete-then-put", "before");
+    await slow.client("officer").beginDeleteSecret("delete-then-put", { intervalInMs: 60_000 });
+    expect(await store.put("delete-then-put", "after")).toBe(ref);
+    expect(await store.get(ref)).toBe("after");
+  });
+});
 
 describe("KeyVaultSecretStore on Key Vault", () => {
   it("refs a secret by its Key Vault id without a version", async () => {

@@ -66,7 +66,8 @@ export class KeyVaultSecretStore implements SecretStore {
           // only once the deleted secret is purged.
           await this.#purge(checkedName, deadline);
         } else if (answer.innerCode === "ObjectIsBeingDeleted") {
-          // A purge Key Vault has accepted but not finished yet.
+          // A delete or purge Key Vault has answered but not finished yet: nothing but a retry tells when
+          // it has (after a purge, Get Deleted Secret already answers 404 while the name is still taken).
           await delay(this.#pollIntervalMs);
         } else {
           throw this.#failure("set", checkedName, error);
@@ -127,23 +128,35 @@ export class KeyVaultSecretStore implements SecretStore {
     return this.toString();
   }
 
-  /** Purges the deleted secret under `name`, if any, and waits until Key Vault has finished. */
+  /**
+   * Purges the deleted secret under `name`, if any. Key Vault answers a purge before it has finished, and
+   * has nothing to poll for it: the name may stay taken a while after (a set then answers 409
+   * ObjectIsBeingDeleted, which `put` retries).
+   */
   async #purge(name: string, deadline: number): Promise<void> {
-    try {
-      await this.#client.purgeDeletedSecret(name);
-    } catch (error) {
-      const answer = answerOf(error);
-      // Nothing deleted under the name; or a vault without soft delete, where a delete is final.
-      if (answer.statusCode === 404 || answer.code === "NotSupported") return;
-      if (answer.statusCode === 403 && /purge protection/i.test(answer.message)) {
-        throw new KeyVaultSecretError(
-          `Key Vault ${this.#vault} refuses to purge deleted secret ${name}: the vault has purge protection on, so the secret stays recoverable and its name taken until its retention ends. HayMaker needs a vault with purge protection off (it cannot be turned off once on: use another vault).`,
-          answer,
-        );
+    for (;;) {
+      try {
+        await this.#client.purgeDeletedSecret(name);
+        break;
+      } catch (error) {
+        const answer = answerOf(error);
+        // Nothing deleted under the name; or a vault without soft delete, where a delete is final.
+        if (answer.statusCode === 404 || answer.code === "NotSupported") return;
+        if (answer.statusCode === 403 && /purge protection/i.test(answer.message)) {
+          throw new KeyVaultSecretError(
+            `Key Vault ${this.#vault} refuses to purge deleted secret ${name}: the vault has purge protection on, so the secret stays recoverable and its name taken until its retention ends. HayMaker needs a vault with purge protection off (it cannot be turned off once on: use another vault).`,
+            answer,
+          );
+        }
+        // A delete Key Vault has not finished (someone else's, or one nobody waited for): the deleted
+        // secret can be purged only once it is done.
+        if (answer.innerCode !== "ObjectIsBeingDeleted" || Date.now() >= deadline) {
+          throw this.#failure("purge", name, error);
+        }
+        await delay(this.#pollIntervalMs);
       }
-      throw this.#failure("purge", name, error);
     }
-    // A purge is accepted before it is done; the name is free once the deleted secret is gone.
+    // Should the deleted secret still show, the purge is not done either.
     for (;;) {
       try {
         await this.#client.getDeletedSecret(name);
