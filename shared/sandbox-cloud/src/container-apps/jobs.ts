@@ -17,6 +17,7 @@ import { findUserAssignedIdentity } from "../managed-identity/user-assigned-iden
 import { isObject, parseContainers } from "./containers.ts";
 import { parseJob } from "./job-definition.ts";
 import { EXECUTION_READ } from "./operations.ts";
+import { readablePage } from "./readable-page.ts";
 
 export const JOB_TYPE = "Microsoft.App/jobs";
 const MANAGED_ENVIRONMENT_TYPE = "microsoft.app/managedenvironments";
@@ -187,14 +188,14 @@ function listExecutions(
   const token = req.url.searchParams.get("$skipToken") ?? "0";
   if (!/^\d+$/.test(token)) return fail(400, "InvalidRequestContent", "The $skipToken is not valid.");
   const offset = Number(token);
-  const page = deps.containerApps.store
-    .executions(jobId, offset, EXECUTIONS_PAGE_SIZE + 1)
-    .filter(
-      (execution) =>
-        req.visibility === "all" || deps.authorizer.allows(req.caller, EXECUTION_READ, execution.id),
-    );
-  const more = page.length > EXECUTIONS_PAGE_SIZE;
-  const value = page.slice(0, EXECUTIONS_PAGE_SIZE);
+  // The $skipToken counts what this caller may read, not records: a page never ends the list early.
+  const { value, more } = readablePage(
+    deps.containerApps.store.executions(jobId, 0, Number.MAX_SAFE_INTEGER),
+    (execution) =>
+      req.visibility === "all" || deps.authorizer.allows(req.caller, EXECUTION_READ, execution.id),
+    offset,
+    EXECUTIONS_PAGE_SIZE,
+  );
   let nextLink: string | undefined;
   if (more) {
     const link = new URL(`${req.url.pathname}${req.url.search}`, deps.baseUrl());
