@@ -1,6 +1,6 @@
 // deploy's settings: where secrets live, the agent runtime (shared with validate, monitor and force-cleanup,
 // so they agree on where agents live and how long a stop waits), and what every agent is told about the
-// cloud and the bus.
+// cloud and the bus. Every part is read before anything connects.
 import { resolve } from "node:path";
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import {
@@ -12,6 +12,7 @@ import {
 } from "@haymaker/config";
 import { GuidSchema, isoDuration } from "@haymaker/contracts";
 import { type AgentRuntime, agentRuntimeFromEnv } from "@haymaker/runtime";
+import { type SecretStore, secretStoreFromEnv } from "@haymaker/stores";
 import * as v from "valibot";
 import { agentBusFromEnv } from "./agent-bus.ts";
 import type { AgentSettings } from "./agent-environment.ts";
@@ -36,8 +37,10 @@ const DeployEnv = v.object({
 });
 
 export interface DeployConfig {
-  /** Secrets are read from `<dataDirectory>/secrets`. */
+  /** Local agents' state and logs live under it. */
   dataDirectory: string;
+  /** Where agents' secrets are read from: Key Vault, or files under the data directory (secretStoreFromEnv). */
+  secrets: SecretStore;
   /** Local agents: state and logs under `<dataDirectory>/agents`. */
   runtime: AgentRuntime;
   concurrency: number;
@@ -48,7 +51,7 @@ export interface DeployConfig {
 
 export function deployConfig(env: Record<string, string | undefined> = process.env): DeployConfig {
   const ownBus = () => busConnectionFromEnv(env, SERVICE);
-  const { parsed, runtime, bus, agentBus } = readConfigParts(SERVICE, {
+  const { parsed, runtime, secrets, bus, agentBus } = readConfigParts(SERVICE, {
     parsed: () => {
       const parsed = parseEnv(SERVICE, DeployEnv, env);
       const inJob = parsed.HAYMAKER_AGENT_JOB_ID !== undefined;
@@ -67,6 +70,7 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
       return parsed;
     },
     runtime: () => agentRuntimeFromEnv(env, SERVICE),
+    secrets: () => secretStoreFromEnv(env, SERVICE),
     bus: ownBus,
     // HAYMAKER_AGENT_SERVICEBUS_CONNECTION_STRING, checked against deploy's own (see agent-bus.ts); a bad
     // own connection is reported once, by both parts.
@@ -75,6 +79,7 @@ export function deployConfig(env: Record<string, string | undefined> = process.e
   });
   return {
     dataDirectory: resolve(parsed.HAYMAKER_DATA_DIR),
+    secrets,
     runtime,
     concurrency: parsed.HAYMAKER_DEPLOY_CONCURRENCY,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,

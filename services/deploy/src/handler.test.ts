@@ -7,7 +7,7 @@ import { UnprocessableEventError } from "@haymaker/bus";
 import { newEvent, withTraceContext } from "@haymaker/cloudevents";
 import { type EventOf, EXAMPLE_DATA } from "@haymaker/contracts";
 import { type AgentStatus, ProcessRuntime } from "@haymaker/runtime";
-import { FileSecretStore } from "@haymaker/stores";
+import { FileSecretStore, KeyVaultSecretStore } from "@haymaker/stores";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentRecords, awaitAgentRecords, RECORD_ENV_AGENT } from "../test/fixtures/agent-records.ts";
 import type { AgentSettings } from "./agent-environment.ts";
@@ -359,5 +359,32 @@ describe("deploy's settings", () => {
     ).toThrow(
       /HAYMAKER_CLEANUP_RESERVE: expected an ISO-8601 duration[\s\S]*HAYMAKER_ARM_ENDPOINT: must be an absolute URL[\s\S]*HAYMAKER_AGENT_ARGS: must be a JSON array of strings[\s\S]*HAYMAKER_SERVICEBUS_CONNECTION_STRING or HAYMAKER_SERVICEBUS_NAMESPACE is required/,
     );
+  });
+
+  it("reads the secret store with the rest: Key Vault when named, and its problems named with every other part's", () => {
+    expect(deployConfig({ ...bus, HAYMAKER_DATA_DIR: dataDirectory }).secrets).toBeInstanceOf(
+      FileSecretStore,
+    );
+    const vault = {
+      HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/",
+      HAYMAKER_TENANT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      HAYMAKER_CLIENT_ID: "haymaker",
+      HAYMAKER_CLIENT_SECRET: "not-a-real-secret",
+    };
+    expect(deployConfig({ ...bus, ...vault, HAYMAKER_DATA_DIR: dataDirectory }).secrets).toBeInstanceOf(
+      KeyVaultSecretStore,
+    );
+    const attempt = () =>
+      deployConfig({
+        ...bus,
+        ...vault,
+        HAYMAKER_DATA_DIR: dataDirectory,
+        HAYMAKER_DEPLOY_CONCURRENCY: "many",
+        HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/secrets/x",
+      });
+    expect(attempt).toThrow(/^deploy cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_DEPLOY_CONCURRENCY: must be a whole number/);
+    expect(attempt).toThrow(/HAYMAKER_KEY_VAULT_URI: must be a Key Vault's URI/);
+    expect(attempt).not.toThrow(/not-a-real-secret/);
   });
 });

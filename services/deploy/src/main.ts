@@ -6,15 +6,13 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { secretStoreFromEnv } from "@haymaker/stores";
 import { deployConfig } from "./config.ts";
 import { deployAgent, SOURCE } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(deployConfig);
   const logger = createLogger({ service: "deploy", level: config.logLevel });
-  const secrets = configOrExit(() => secretStoreFromEnv(process.env, "deploy"));
-  const { runtime } = config;
+  const { secrets, runtime } = config;
   // Without a runnable agent program every agent would fail; better not to take their events at all.
   await runtime.check().catch((error: Error) => {
     process.stderr.write(`deploy cannot start: ${error.message}\n`);

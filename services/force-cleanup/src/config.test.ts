@@ -1,3 +1,5 @@
+import { ContainerAppsJobRuntime, ProcessRuntime } from "@haymaker/runtime";
+import { FileSecretStore, KeyVaultSecretStore } from "@haymaker/stores";
 import { describe, expect, it } from "vitest";
 import { forceCleanupConfig } from "./config.ts";
 
@@ -35,5 +37,30 @@ describe("force-cleanup settings", () => {
     expect(attempt).toThrow(/HAYMAKER_TENANT_ID: is required/);
     expect(attempt).toThrow(/HAYMAKER_SUBSCRIPTION_ID: must be a GUID/);
     expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it("reads the secret store and the agent runtime with the rest, and names their problems with every other part's", () => {
+    const local = forceCleanupConfig(good);
+    expect(local.secrets).toBeInstanceOf(FileSecretStore);
+    expect(local.agents).toBeInstanceOf(ProcessRuntime);
+    const azure = forceCleanupConfig({
+      ...good,
+      HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/",
+      HAYMAKER_AGENT_JOB_ID: `/subscriptions/${good.HAYMAKER_SUBSCRIPTION_ID}/resourceGroups/hm/providers/Microsoft.App/jobs/agent`,
+    });
+    expect(azure.secrets).toBeInstanceOf(KeyVaultSecretStore);
+    expect(azure.agents).toBeInstanceOf(ContainerAppsJobRuntime);
+    const attempt = () =>
+      forceCleanupConfig({
+        ...good,
+        HAYMAKER_LOG_LEVEL: "loud",
+        HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/?x=1",
+        HAYMAKER_AGENT_GRACE: "two minutes",
+      });
+    expect(attempt).toThrow(/^force-cleanup cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_LOG_LEVEL: must be one of/);
+    expect(attempt).toThrow(/HAYMAKER_KEY_VAULT_URI: must be a Key Vault's URI/);
+    expect(attempt).toThrow(/HAYMAKER_AGENT_GRACE: must be an ISO 8601 duration/);
+    expect(attempt).not.toThrow(/not-a-real-secret/);
   });
 });

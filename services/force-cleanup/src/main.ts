@@ -6,8 +6,6 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { agentRuntimeFromEnv } from "@haymaker/runtime";
-import { secretStoreFromEnv } from "@haymaker/stores";
 import { forceCleanupConfig } from "./config.ts";
 import { forceCleanup, SOURCE } from "./handler.ts";
 import { operatorCleanup, previewOperatorCleanup } from "./operator-cleanup.ts";
@@ -15,12 +13,7 @@ import { operatorCleanup, previewOperatorCleanup } from "./operator-cleanup.ts";
 export async function main(): Promise<void> {
   const config = configOrExit(forceCleanupConfig);
   const logger = createLogger({ service: "force-cleanup", level: config.logLevel });
-  const ports = {
-    cloud: config.cloud,
-    secrets: configOrExit(() => secretStoreFromEnv(process.env, "force-cleanup")),
-    // Where deploy runs agents (the same variables choose it); force-cleanup only stops them.
-    agents: configOrExit(() => agentRuntimeFromEnv(process.env, "force-cleanup")),
-  };
+  const ports = { cloud: config.cloud, secrets: config.secrets, agents: config.agents };
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("force-cleanup").map((subscription) =>

@@ -4,20 +4,17 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { agentRuntimeFromEnv } from "@haymaker/runtime";
-import { reportStoreFromEnv, secretStoreFromEnv } from "@haymaker/stores";
 import { validateConfig } from "./config.ts";
 import { SOURCE, validateRun } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(validateConfig);
-  const runtime = configOrExit(() => agentRuntimeFromEnv(process.env, "validate"));
   const logger = createLogger({ service: "validate", level: config.logLevel });
   const deps = {
     cloud: config.cloud,
-    secrets: configOrExit(() => secretStoreFromEnv(process.env, "validate")),
-    reports: configOrExit(() => reportStoreFromEnv(process.env, "validate", config.dataDirectory)),
-    runtime,
+    secrets: config.secrets,
+    reports: config.reports,
+    runtime: config.runtime,
     loadCatalogue: () => loadScenarioCatalogue(config.scenariosDirectory),
   };
   const client = createBusClient(config.bus);

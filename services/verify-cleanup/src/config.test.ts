@@ -1,3 +1,4 @@
+import { FileSecretStore, KeyVaultSecretStore } from "@haymaker/stores";
 import { describe, expect, it } from "vitest";
 import { verifyCleanupConfig } from "./config.ts";
 
@@ -35,5 +36,21 @@ describe("verify-cleanup settings", () => {
     expect(attempt).toThrow(/HAYMAKER_TENANT_ID: is required/);
     expect(attempt).toThrow(/HAYMAKER_SUBSCRIPTION_ID: must be a GUID/);
     expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it("reads the secret store with the rest: Key Vault when named, and its problems named with every other part's", () => {
+    expect(verifyCleanupConfig(good).secrets).toBeInstanceOf(FileSecretStore);
+    const vault = { ...good, HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/" };
+    expect(verifyCleanupConfig(vault).secrets).toBeInstanceOf(KeyVaultSecretStore);
+    const attempt = () =>
+      verifyCleanupConfig({
+        ...good,
+        HAYMAKER_LOG_LEVEL: "loud",
+        HAYMAKER_KEY_VAULT_URI: "https://contoso.vault.azure.net/?x=1",
+      });
+    expect(attempt).toThrow(/^verify-cleanup cannot start/);
+    expect(attempt).toThrow(/HAYMAKER_LOG_LEVEL: must be one of/);
+    expect(attempt).toThrow(/HAYMAKER_KEY_VAULT_URI: must be a Key Vault's URI/);
+    expect(attempt).not.toThrow(/not-a-real-secret/);
   });
 });

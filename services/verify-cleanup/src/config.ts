@@ -1,7 +1,9 @@
-// verify-cleanup's settings: where the secret store lives, how to reach the bus and the cloud.
+// verify-cleanup's settings: the secret store, how to reach the bus and the cloud. Every part is read
+// before anything connects.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { type CloudControl, cloudControlFromEnv } from "@haymaker/cloud-control";
 import { logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
+import { type SecretStore, secretStoreFromEnv } from "@haymaker/stores";
 import * as v from "valibot";
 
 const SERVICE = "verify-cleanup";
@@ -12,8 +14,9 @@ const VerifyCleanupEnv = v.object({
 });
 
 export interface VerifyCleanupConfig {
-  /** The secret store lives under it (locally). */
   dataDirectory: string;
+  /** Key Vault, or files under the data directory (secretStoreFromEnv). */
+  secrets: SecretStore;
   logLevel: string;
   bus: BusConnection;
   cloud: CloudControl;
@@ -22,10 +25,11 @@ export interface VerifyCleanupConfig {
 export function verifyCleanupConfig(
   env: Record<string, string | undefined> = process.env,
 ): VerifyCleanupConfig {
-  const { own, bus, cloud } = readConfigParts(SERVICE, {
+  const { own, bus, cloud, secrets } = readConfigParts(SERVICE, {
     own: () => parseEnv(SERVICE, VerifyCleanupEnv, env),
     bus: () => busConnectionFromEnv(env, SERVICE),
     cloud: () => cloudControlFromEnv(env, SERVICE),
+    secrets: () => secretStoreFromEnv(env, SERVICE),
   });
-  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud };
+  return { dataDirectory: own.HAYMAKER_DATA_DIR, logLevel: own.HAYMAKER_LOG_LEVEL, bus, cloud, secrets };
 }

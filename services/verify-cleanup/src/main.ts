@@ -5,17 +5,13 @@ import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { secretStoreFromEnv } from "@haymaker/stores";
 import { verifyCleanupConfig } from "./config.ts";
 import { SOURCE, verifyCleanup } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(verifyCleanupConfig);
   const logger = createLogger({ service: "verify-cleanup", level: config.logLevel });
-  const ports = {
-    cloud: config.cloud,
-    secrets: configOrExit(() => secretStoreFromEnv(process.env, "verify-cleanup")),
-  };
+  const ports = { cloud: config.cloud, secrets: config.secrets };
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
   const consumers = subscriptionsOf("verify-cleanup").map((subscription) =>
