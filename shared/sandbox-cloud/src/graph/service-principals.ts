@@ -56,9 +56,12 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
   if (typeof appId !== "string" || appId === "") {
     return graphError(400, "Request_BadRequest", "Property 'appId' is required.");
   }
+  // A retry of a create that went through must read as "already made", also when the creator is now at
+  // its quota: the duplicate is found before the quota is counted.
+  const app = deps.applications.getByAppId(appId);
+  if (app !== undefined && deps.servicePrincipals.getByAppId(appId) !== undefined) return nameInUse(app);
   const refused = quotaRefusal(deps);
   if (refused !== undefined) return refused;
-  const app = deps.applications.getByAppId(appId);
   if (app === undefined) {
     return graphError(
       400,
@@ -67,14 +70,7 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
     );
   }
   const sp = deps.servicePrincipals.create(app);
-  if (sp === undefined) {
-    return graphError(
-      409,
-      "Request_MultipleObjectsWithSameKeyValue",
-      `The service principal cannot be created, updated, or restored because the service principal name ${app.appId} is already in use.`,
-      { id: app.id, displayName: app.displayName, type: "Application" },
-    );
-  }
+  if (sp === undefined) return nameInUse(app);
   noteCreated(deps, "servicePrincipal", sp.id);
   const result = entity(sp, new URL(deps.baseUrl), deps.baseUrl, "servicePrincipals");
   return {
@@ -83,6 +79,15 @@ function createServicePrincipal(deps: DirectoryDeps, body: Record<string, unknow
     headers: { location: `${deps.baseUrl}/v1.0/servicePrincipals/${sp.id}` },
     target: { id: sp.id, displayName: sp.displayName, type: "ServicePrincipal" },
   };
+}
+
+function nameInUse(app: { id: string; appId: string; displayName: string }): GraphResult {
+  return graphError(
+    409,
+    "Request_MultipleObjectsWithSameKeyValue",
+    `The service principal cannot be created, updated, or restored because the service principal name ${app.appId} is already in use.`,
+    { id: app.id, displayName: app.displayName, type: "Application" },
+  );
 }
 
 function find(store: ServicePrincipalStore, key: ObjectKey): ServicePrincipal | undefined {
