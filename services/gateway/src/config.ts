@@ -1,6 +1,9 @@
-// The gateway's settings: where it listens, where the catalogue, projections and reports are, the bus.
+// The gateway's settings: where it listens, where the catalogue, projections, shared state (keys, budgets,
+// replay operations) and reports are, the bus. Every part is read before anything connects.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
 import { logLevelFromEnv, parseEnv, portFromEnv, readConfigParts, scheduleFromEnv } from "@haymaker/config";
+import { type CosmosConfig, cosmosConfigFromEnv } from "@haymaker/projections";
+import { type ReportStore, reportStoreFromEnv } from "@haymaker/stores";
 import * as v from "valibot";
 import { type EntraSettings, entraSettingsFromEnv } from "./auth/entra-config.ts";
 import { DEFAULT_WRITE_LIMIT_PER_MINUTE } from "./auth/rate-limit.ts";
@@ -40,7 +43,12 @@ const GatewayEnv = v.object({
 export interface GatewayConfig {
   port: number;
   host: string;
+  /** Projections, keys and replay operations live under it unless `cosmos` is set; so do reports, locally. */
   dataDirectory: string;
+  /** Set when HAYMAKER_COSMOS_ENDPOINT is: projections, keys, budgets and replay operations are then there. */
+  cosmos: CosmosConfig | undefined;
+  /** Blob Storage, or files under the data directory (reportStoreFromEnv). */
+  reports: ReportStore;
   scenariosDirectory: string;
   logLevel: string;
   executeLimitPerMinute: number;
@@ -54,17 +62,31 @@ export interface GatewayConfig {
   entra?: EntraSettings;
 }
 
-/** Throws one ConfigError naming every bad variable: the gateway's own, Entra's and the bus's. */
+/**
+ * Throws one ConfigError naming every bad variable: the gateway's own, Entra's, the bus's, Cosmos DB's and
+ * the report store's.
+ */
 export function gatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const { parsed, entra, bus } = readConfigParts(SERVICE, {
-    parsed: () => parseEnv(SERVICE, GatewayEnv, env),
+  let dataDirectory: string | undefined;
+  const { parsed, entra, bus, cosmos, reports } = readConfigParts(SERVICE, {
+    parsed: () => {
+      const parsed = parseEnv(SERVICE, GatewayEnv, env);
+      dataDirectory = parsed.HAYMAKER_DATA_DIR;
+      return parsed;
+    },
     entra: () => entraSettingsFromEnv(SERVICE, env),
     bus: () => busConnectionFromEnv(env, SERVICE),
+    cosmos: () => cosmosConfigFromEnv(env, SERVICE),
+    // Parts are read in order, so `parsed` has given the data directory by now. If it could not, the start
+    // is refused whatever this returns; the store's own variables are checked all the same, to be named too.
+    reports: () => reportStoreFromEnv(env, SERVICE, dataDirectory ?? "."),
   });
   return {
     port: parsed.HAYMAKER_PORT,
     host: parsed.HAYMAKER_HOST,
     dataDirectory: parsed.HAYMAKER_DATA_DIR,
+    cosmos,
+    reports,
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
     executeLimitPerMinute: parsed.HAYMAKER_EXECUTE_LIMIT,

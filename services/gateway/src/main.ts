@@ -3,20 +3,13 @@
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { loadScenarioCatalogue, type ScenarioCatalogue, topicFor } from "@haymaker/contracts";
-import {
-  DeadLetterQueues,
-  openReplayOperationStore,
-  ReplayOperations,
-  TOPOLOGY_ENTITIES,
-} from "@haymaker/dead-letters";
+import { DeadLetterQueues, ReplayOperations, TOPOLOGY_ENTITIES } from "@haymaker/dead-letters";
 import { createLogger } from "@haymaker/logging";
-import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
-import { reportStoreFromEnv } from "@haymaker/stores";
+import { openProjectionStore } from "@haymaker/projections";
 import { createGateway } from "./app.ts";
 import { EntraTokenVerifier } from "./auth/entra-tokens.ts";
-import { openApiKeyStore } from "./auth/open-api-key-store.ts";
-import { openRateLimits } from "./auth/open-rate-limits.ts";
 import { gatewayConfig } from "./config.ts";
+import { openGatewayState } from "./gateway-state.ts";
 import { serveGateway } from "./serve.ts";
 
 /** The catalogue is read again at most this often, so added scenarios show up without a restart. */
@@ -27,21 +20,15 @@ export async function main(): Promise<void> {
   const logger = createLogger({ service: "gateway", level: config.logLevel });
   const client = createBusClient(config.bus);
   const publisher = new EventPublisher(client);
-  const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "gateway"));
-  const projections = await openProjectionStore(cosmos, config.dataDirectory);
-  // Keys and budgets in Cosmos DB when it is configured, so that every replica shares them.
-  const keys = await openApiKeyStore(cosmos, config.dataDirectory);
-  const limits = await openRateLimits(cosmos);
+  const projections = await openProjectionStore(config.cosmos, config.dataDirectory);
+  // Keys, budgets and replay operations in Cosmos DB's state container when it is configured (opened once
+  // for all three), so that every replica shares them: any replica follows and aborts any replica's replay.
+  const state = await openGatewayState(config.cosmos, config.dataDirectory);
   const queues = new DeadLetterQueues(client, TOPOLOGY_ENTITIES);
-  // Replay operations in the same store as the keys: any replica follows and aborts any replica's operation.
-  const operations = new ReplayOperations(
-    await openReplayOperationStore(cosmos, config.dataDirectory),
-    queues,
-    {
-      onError: (error) =>
-        logger.warn({ err: error }, "a replay operation's progress could not be written; retrying"),
-    },
-  );
+  const operations = new ReplayOperations(state.replayOperations, queues, {
+    onError: (error) =>
+      logger.warn({ err: error }, "a replay operation's progress could not be written; retrying"),
+  });
   let cached: { at: number; catalogue: Promise<ScenarioCatalogue> } | undefined;
   const app = createGateway(
     {
@@ -53,8 +40,8 @@ export async function main(): Promise<void> {
         return cached.catalogue;
       },
       projections,
-      reports: configOrExit(() => reportStoreFromEnv(process.env, "gateway", config.dataDirectory)),
-      keys,
+      reports: config.reports,
+      keys: state.keys,
       ...(config.entra === undefined
         ? {}
         : {
@@ -63,7 +50,7 @@ export async function main(): Promise<void> {
             }),
           }),
       executeLimitPerMinute: config.executeLimitPerMinute,
-      rateLimits: limits.rateLimits,
+      rateLimits: state.rateLimits,
       writeLimitPerMinute: config.writeLimitPerMinute,
       streams: config.streamLimits,
       schedule: config.schedule,
@@ -106,8 +93,7 @@ export async function main(): Promise<void> {
     await publisher.close();
     await client.close();
     await projections.close();
-    keys.close();
-    limits.close();
+    state.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());

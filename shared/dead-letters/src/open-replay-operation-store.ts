@@ -15,8 +15,12 @@ export async function openReplayOperationStore(
     : CosmosReplayOperationStore.open(cosmos);
 }
 
-/** The store the environment names; throws ConfigError naming every bad HAYMAKER_COSMOS_* variable. */
-export async function replayOperationStoreFromEnv(
+/**
+ * The store the environment names. The HAYMAKER_COSMOS_* variables are read before this returns: a bad one
+ * is thrown from the call itself as a ConfigError naming every one (so configOrExit catches it), not as a
+ * rejected promise, and nothing connects; the returned promise is the opening.
+ */
+export function replayOperationStoreFromEnv(
   env: Record<string, string | undefined>,
   dataDirectory: string,
   service = "gateway",

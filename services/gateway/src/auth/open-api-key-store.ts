@@ -15,10 +15,11 @@ export async function openApiKeyStore(
 }
 
 /**
- * The key store the environment names; throws ConfigError naming every bad HAYMAKER_COSMOS_* variable
- * before anything connects.
+ * The key store the environment names. The HAYMAKER_COSMOS_* variables are read before this returns: a bad
+ * one is thrown from the call itself as a ConfigError naming every one (so configOrExit catches it), not
+ * as a rejected promise, and nothing connects; the returned promise is the opening.
  */
-export async function apiKeyStoreFromEnv(
+export function apiKeyStoreFromEnv(
   env: Record<string, string | undefined>,
   dataDirectory: string,
   service = "gateway",

@@ -17,8 +17,12 @@ export async function openRateLimits(cosmos: CosmosConfig | undefined): Promise<
   return { rateLimits: limits.rateLimits, close: () => limits.close() };
 }
 
-/** The budgets the environment names; throws ConfigError naming every bad HAYMAKER_COSMOS_* variable. */
-export async function rateLimitsFromEnv(
+/**
+ * The budgets the environment names. The HAYMAKER_COSMOS_* variables are read before this returns: a bad
+ * one is thrown from the call itself as a ConfigError naming every one (so configOrExit catches it), not
+ * as a rejected promise, and nothing connects; the returned promise is the opening.
+ */
+export function rateLimitsFromEnv(
   env: Record<string, string | undefined>,
   service = "gateway",
 ): Promise<OpenedRateLimits> {

@@ -1,5 +1,6 @@
 // The rate-limit contract against both adapters: in memory (one process: its "replicas" are the same
 // budgets) and Cosmos DB on the emulator (replicas are clients of their own on one state container).
+import { ConfigError } from "@haymaker/config";
 import { openStateContainer } from "@haymaker/projections";
 import { type CosmosEmulator, startCosmosEmulator } from "@haymaker/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -71,6 +72,14 @@ describe("CosmosRateLimits", () => {
 });
 
 describe("rateLimitsFromEnv", () => {
+  it("names every bad Cosmos DB variable at once, from the call itself (not a rejected promise), echoing none", () => {
+    const failure = () =>
+      rateLimitsFromEnv({ HAYMAKER_COSMOS_ENDPOINT: "ftp://secret-host", HAYMAKER_COSMOS_DATABASE: "a/b" });
+    expect(failure).toThrow(ConfigError);
+    expect(failure).toThrow(/HAYMAKER_COSMOS_ENDPOINT[\s\S]*HAYMAKER_COSMOS_DATABASE/);
+    expect(failure).not.toThrow(/secret-host/);
+  });
+
   it("counts in memory without a Cosmos DB endpoint, in Cosmos DB with one", async () => {
     const local = await rateLimitsFromEnv({});
     expect(local.rateLimits).toBe(inMemoryRateLimits);
