@@ -5,15 +5,14 @@ import { consume, createBusClient } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { eventNameOf, subscriptionsOf } from "@haymaker/contracts";
 import { createLogger } from "@haymaker/logging";
-import { cosmosConfigFromEnv, openProjectionStore } from "@haymaker/projections";
+import { openProjectionStore } from "@haymaker/projections";
 import { projectorConfig } from "./config.ts";
 import { projectEvent } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(projectorConfig);
   const logger = createLogger({ service: "projector", level: config.logLevel });
-  const cosmos = configOrExit(() => cosmosConfigFromEnv(process.env, "projector"));
-  const store = await openProjectionStore(cosmos, config.dataDirectory);
+  const store = await openProjectionStore(config.cosmos, config.dataDirectory);
   const client = createBusClient(config.bus);
   const consumers = subscriptionsOf("projector").map((subscription) =>
     consume(client, {

@@ -1,6 +1,6 @@
 // scheduler's settings: when runs start (a cron expression, UTC), how big and how long they are.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { logLevelFromEnv, parseEnv, scheduleFromEnv } from "@haymaker/config";
+import { logLevelFromEnv, parseEnv, readConfigParts, scheduleFromEnv } from "@haymaker/config";
 import { RUN_SIZES, RunDurationSchema } from "@haymaker/contracts";
 import * as v from "valibot";
 
@@ -20,12 +20,16 @@ export interface SchedulerConfig {
 }
 
 export function schedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
-  const parsed = parseEnv("scheduler", SchedulerEnv, env);
+  // Both parts are read, so a bad schedule and a bad bus connection are named together.
+  const { parsed, bus } = readConfigParts("scheduler", {
+    parsed: () => parseEnv("scheduler", SchedulerEnv, env),
+    bus: () => busConnectionFromEnv(env, "scheduler"),
+  });
   return {
     schedule: parsed.HAYMAKER_SCHEDULE,
     size: parsed.HAYMAKER_RUN_SIZE,
     duration: parsed.HAYMAKER_RUN_DURATION,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
-    bus: busConnectionFromEnv(env, "scheduler"),
+    bus,
   };
 }

@@ -1,6 +1,6 @@
 // select's settings: where the scenario catalogue is, how to reach the bus, how busy to be.
 import { type BusConnection, busConnectionFromEnv } from "@haymaker/bus";
-import { concurrencyFromEnv, logLevelFromEnv, parseEnv } from "@haymaker/config";
+import { concurrencyFromEnv, logLevelFromEnv, parseEnv, readConfigParts } from "@haymaker/config";
 import * as v from "valibot";
 
 const SelectEnv = v.object({
@@ -17,11 +17,15 @@ export interface SelectConfig {
 }
 
 export function selectConfig(env: Record<string, string | undefined> = process.env): SelectConfig {
-  const parsed = parseEnv("select", SelectEnv, env);
+  // Both parts are read, so a bad own variable and a bad bus connection are named together.
+  const { parsed, bus } = readConfigParts("select", {
+    parsed: () => parseEnv("select", SelectEnv, env),
+    bus: () => busConnectionFromEnv(env, "select"),
+  });
   return {
     scenariosDirectory: parsed.HAYMAKER_SCENARIOS_DIR,
     concurrency: parsed.HAYMAKER_SELECT_CONCURRENCY,
     logLevel: parsed.HAYMAKER_LOG_LEVEL,
-    bus: busConnectionFromEnv(env, "select"),
+    bus,
   };
 }
