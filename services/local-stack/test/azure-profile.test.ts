@@ -28,7 +28,8 @@ describe("HayMaker on its Azure adapters, against stand-ins that behave like Azu
   it("runs scenarios to completion with Key Vault secrets, job executions, a blob report and nothing left", async () => {
     expect(stack.output()).toContain("HayMaker is running on its Azure adapters");
     const scenarios = ["nsg-rule-tuning", "public-ip-dns-label"];
-    const runId = await execute(stack, { scenarios, duration: "PT10S" });
+    // Time for the replication delay and the Key Vault read before operating, even on a loaded machine.
+    const runId = await execute(stack, { scenarios, duration: "PT30S" });
     const view = await untilReported(stack, runId, 150_000);
 
     expect(view.execution.status).toBe("completed");
