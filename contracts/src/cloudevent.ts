@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { NAME_PATTERN } from "./ids.ts";
 import { TimestampSchema } from "./time.ts";
 
-// The CloudEvents 1.0 envelope every HayMaker event travels in (DESIGN.md, events).
+// The CloudEvents 1.0 envelope every HayMaker event travels in (docs/architecture.md, events).
 
 export const SPEC_VERSION = "1.0";
 export const DATA_CONTENT_TYPE = "application/json";

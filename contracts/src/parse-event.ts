@@ -11,7 +11,7 @@ export function parseCloudEvent(input: unknown): CloudEvent {
 }
 
 /**
- * Envelope rules that depend on the data (DESIGN.md, events): correlationid is the run id, and the
+ * Envelope rules that depend on the data (docs/architecture.md, events): correlationid is the run id, and the
  * subject, when there is one, names the run and agent the data is about.
  */
 export function envelopeMismatch(event: CloudEvent): Problem | undefined {

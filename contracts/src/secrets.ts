@@ -1,4 +1,4 @@
-// No secret may travel in an event or a log (DESIGN.md, security rules). This file is the one declaration of
+// No secret may travel in an event or a log (docs/architecture.md, security rules). This file is the one declaration of
 // what looks like a secret: schemas refuse free text that does (looksLikeSecret), and logs, dead-letter
 // descriptions and stored error texts cut it out (redactSecrets), so a credential pasted into the wrong
 // field or carried by an SDK's error message is never published, logged or shown with the secret in sight.

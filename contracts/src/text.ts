@@ -39,7 +39,7 @@ export function text(max: number) {
 export const PrincipalSchema = line(256);
 
 export const TAG_LIMITS = { count: 16, keyLength: 64, valueLength: 256 } as const;
-// Reserved because HayMaker sets these itself to find what a run created (DESIGN.md, reliability rules).
+// Reserved because HayMaker sets these itself to find what a run created (docs/architecture.md, reliability rules).
 export const RESERVED_TAG_PREFIX = "haymaker-";
 
 const TagKeySchema = v.pipe(

@@ -72,7 +72,7 @@ describe("bus topology", () => {
     }
   });
 
-  it("delivers each event to the services DESIGN.md names", () => {
+  it("delivers each event to the services the architecture names", () => {
     const consumersOf = (name: EventName) =>
       topology.topics
         .flatMap((topic) => topic.subscriptions)

@@ -12,7 +12,7 @@ import {
 import { parseIsoDuration } from "./time.ts";
 
 // The Service Bus topology as data: topics come from the event registry, subscriptions from the services
-// that consume them (DESIGN.md). The embedded broker's Config.json and the Bicep templates are generated
+// that consume them (docs/architecture.md). The embedded broker's Config.json and the Bicep templates are generated
 // from this (contracts/scripts/generate-topology.ts), so names are never typed twice.
 
 /**
@@ -96,7 +96,7 @@ export const SUBSCRIPTION_DEFAULTS = {
 } as const;
 
 /**
- * Who consumes what (DESIGN.md, shape). Phases that call slow control planes (Graph, ARM, Container Apps)
+ * Who consumes what (docs/architecture.md, shape). Phases that call slow control planes (Graph, ARM, Container Apps)
  * hold their locks longer; the SDK renews locks too, but a long first lock avoids a redelivery race when
  * a renewal is late. The projector sees everything and is retried more before a message is dead-lettered,
  * since losing a projection update is worse than a late one.
@@ -120,7 +120,7 @@ export type ConsumerService = keyof typeof CONSUMERS;
 // while fresh, and is the bulk of the traffic.
 const PIPELINE_MESSAGE_TTL = "P14D";
 const TELEMETRY_MESSAGE_TTL = "P2D";
-// Duplicate detection stays off: handlers are idempotent anyway (DESIGN.md), and an operator replaying a
+// Duplicate detection stays off: handlers are idempotent anyway (docs/architecture.md), and an operator replaying a
 // dead-lettered event resends it with the same message id, which detection would silently drop; and the
 // report's report.due may be scheduled again under its own id (services/report/src/settle.ts).
 const DUPLICATE_DETECTION_WINDOW = "PT10M";

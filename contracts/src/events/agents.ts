@@ -44,7 +44,7 @@ const RoleAssignmentSchema = v.object({
 });
 
 /**
- * The agent has its own identity, allowed into its own resource group only (DESIGN.md, least privilege);
+ * The agent has its own identity, allowed into its own resource group only (docs/architecture.md, least privilege);
  * its secret sits in the secret store and only its reference travels.
  */
 export const IdentityProvisionedDataSchema = v.pipe(

@@ -9,7 +9,7 @@ import { boundedArray, fieldCheck, MAX_AGENTS_PER_RUN } from "./shared.ts";
 
 export const RUN_SIZES = ["small", "medium", "large"] as const;
 export type RunSize = (typeof RUN_SIZES)[number];
-/** How many scenarios each size selects (DESIGN.md). */
+/** How many scenarios each size selects (docs/architecture.md). */
 export const AGENTS_PER_SIZE: Readonly<Record<RunSize, number>> = { small: 5, medium: 15, large: 30 };
 
 const ScenarioListSchema = v.pipe(

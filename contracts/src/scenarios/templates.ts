@@ -57,7 +57,7 @@ const LETTERS_AND_DIGITS = `${LETTERS}0123456789`;
 
 /**
  * The {{unique}} value of an agent: 8 lowercase letters and digits, starting with a letter, derived from
- * (runId, agentId) so a redelivered event renders the same names (DESIGN.md, reliability rules).
+ * (runId, agentId) so a redelivered event renders the same names (docs/architecture.md, reliability rules).
  */
 export function uniqueSuffix(runId: string, agentId: string): string {
   const digest = createHash("sha256").update(`${runId}/${agentId}`).digest();

@@ -1,5 +1,5 @@
 // HayMaker's tags on what an agent creates. They are the safety net: verify-cleanup and force-cleanup find an
-// agent's leftovers by them, whatever the agent did (DESIGN.md, reliability rules).
+// agent's leftovers by them, whatever the agent did (docs/architecture.md, reliability rules).
 import type { JsonObject, JsonValue } from "@haymaker/contracts";
 
 export const HAYMAKER_TAGS = {

@@ -1,4 +1,4 @@
-// One error envelope for every answer that is not a success (DESIGN.md):
+// One error envelope for every answer that is not a success (docs/architecture.md):
 // { "error": { "code", "message", "details", "traceId" } }. No stack trace ever leaves the gateway.
 import { randomBytes } from "node:crypto";
 import { currentTraceContext, isTraceparent, traceIdOf as traceIdFrom } from "@haymaker/cloudevents";

@@ -37,7 +37,7 @@ export function agentResourceName(runId: string, agentId: string): string {
   return `haymaker-${runId}-${agentId}`;
 }
 
-/** The tags cleanup finds the agent's things by (DESIGN.md), over the run's own tags. */
+/** The tags cleanup finds the agent's things by (docs/architecture.md), over the run's own tags. */
 export function agentTags(data: EventOf<"agent.selected">["data"]): Record<string, string> {
   return {
     ...data.tags,
@@ -81,7 +81,7 @@ export async function provisionAgent(
     cloud.ensureResourceGroup(name, scenario.location, tags),
   );
   const { identity, secretRef } = await identityWithStoredSecret(name, tags, ports);
-  // Scoped to the agent's own group, never wider: the agent may touch nothing else (DESIGN.md).
+  // Scoped to the agent's own group, never wider: the agent may touch nothing else (docs/architecture.md).
   const roles = scenario.roles.map((role) => ({ role, scope: groupId }));
   for (const role of roles) {
     await step(`granting ${role.role} on ${name} to its identity`, () =>

@@ -2,7 +2,7 @@
 // minutes after it happened ("Activity logs are available for analysis and alerting in 3 to 20 minutes",
 // Azure Monitor, data ingestion time), so a report written as soon as the last agent is cleaned would
 // under-count: it waits until the settle window has passed since the run's last agent finished. The wait is
-// a scheduled report.due message, never a sleep in the handler (DESIGN.md, reliability rules).
+// a scheduled report.due message, never a sleep in the handler (docs/architecture.md, reliability rules).
 import { deterministicEventId, newEvent } from "@haymaker/cloudevents";
 import type { EventOf, HayMakerEvent } from "@haymaker/contracts";
 import type { CleanedAgent } from "./run-ledger.ts";
