@@ -11,3 +11,13 @@ export {
 } from "./consumer.ts";
 export { DEAD_LETTER_REASONS, describeCause, UnprocessableEventError } from "./dead-letter.ts";
 export { EventPublisher } from "./publisher.ts";
+export { type RunMode, runModeFrom, UNTIL_IDLE_FLAG, UNTIL_IDLE_VARIABLE } from "./run-mode.ts";
+export {
+  type ConsumedBy,
+  type PhaseConfig,
+  type PhaseHandlers,
+  type PhaseOptions,
+  type RunningPhase,
+  runPhase,
+  startPhase,
+} from "./run-phase.ts";
