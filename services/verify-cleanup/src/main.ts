@@ -1,26 +1,20 @@
-// verify-cleanup as a running service: consumes agent.finished from its subscription and publishes either
-// cleanup.required or, when nothing of the agent is left, agent.cleaned. Stops cleanly on SIGTERM/SIGINT,
-// finishing what it has in hand.
-import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
+// verify-cleanup as a phase (resident, or one job execution with --until-idle): consumes agent.finished
+// from its subscription and publishes either cleanup.required or, when nothing of the agent is left,
+// agent.cleaned.
+import { runPhase } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { subscriptionsOf } from "@haymaker/contracts";
-import { createLogger } from "@haymaker/logging";
 import { verifyCleanupConfig } from "./config.ts";
 import { SOURCE, verifyCleanup } from "./handler.ts";
 
 export async function main(): Promise<void> {
   const config = configOrExit(verifyCleanupConfig);
-  const logger = createLogger({ service: "verify-cleanup", level: config.logLevel });
   const ports = { cloud: config.cloud, secrets: config.secrets };
-  const client = createBusClient(config.bus);
-  const publisher = new EventPublisher(client);
-  const consumers = subscriptionsOf("verify-cleanup").map((subscription) =>
-    consume(client, {
-      topic: subscription.topic,
-      subscription: subscription.name,
-      accepts: ["agent.finished"],
-      logger,
-      handler: async (finished, context) => {
+  await runPhase({
+    phase: "verify-cleanup",
+    config,
+    startFields: { source: SOURCE },
+    handlers: ({ publisher }) => ({
+      "agent.finished": async (finished, context) => {
         const next = await verifyCleanup(finished, ports);
         await publisher.publish(next);
         if (next.type === "com.haymaker.cleanup.required.v1") {
@@ -33,14 +27,5 @@ export async function main(): Promise<void> {
         }
       },
     }),
-  );
-  logger.info({ source: SOURCE }, "verify-cleanup is running");
-  const stop = async () => {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
-    await publisher.close();
-    await client.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void stop());
-  process.once("SIGINT", () => void stop());
+  });
 }
