@@ -1,10 +1,11 @@
-// monitor as a running service: consumes its subscriptions on agent-deployed, agent-check and
-// run-cancel-requested, looks at local agents through the process runtime's state under the data directory,
-// and schedules its next looks on the bus. Stops cleanly on SIGTERM/SIGINT, finishing what it has in hand.
-import { consume, createBusClient, EventPublisher } from "@haymaker/bus";
+// monitor as a phase (resident, or one job execution with --until-idle): consumes its subscriptions on
+// agent-deployed, agent-check and run-cancel-requested, looks at agents through the agent runtime, and
+// schedules its next looks on the bus.
+
+import type { HandlerContext } from "@haymaker/bus";
+import { runPhase } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
-import { eventNameOf, type HayMakerEvent, subscriptionsOf } from "@haymaker/contracts";
-import { createLogger } from "@haymaker/logging";
+import type { HayMakerEvent } from "@haymaker/contracts";
 import { monitorConfig } from "./config.ts";
 import {
   type MonitorAction,
@@ -16,58 +17,40 @@ import {
 } from "./handler.ts";
 import { openMonitorLedger } from "./open-ledger.ts";
 
-function dispatch(event: HayMakerEvent, ports: MonitorPorts): Promise<MonitorAction> {
-  switch (event.type) {
-    case "com.haymaker.agent.deployed.v1":
-      return onAgentDeployed(event, ports);
-    case "com.haymaker.agent.check.v1":
-      return onAgentCheck(event, ports);
-    case "com.haymaker.run.cancel.requested.v1":
-      return onRunCancelRequested(event, ports);
-    default:
-      throw new Error(`monitor does not handle ${event.type}`);
-  }
+function logged(event: HayMakerEvent, done: MonitorAction, context: HandlerContext): void {
+  const agentId = "agentId" in event.data ? event.data.agentId : undefined;
+  context.logger.info({ agentId, ...done }, `monitor ${done.action}`);
 }
 
 export async function main(): Promise<void> {
   const config = configOrExit(monitorConfig);
-  const logger = createLogger({ service: "monitor", level: config.logLevel });
   const ledger = await openMonitorLedger(config.cosmos, config.dataDirectory);
-  const client = createBusClient(config.bus);
-  const publisher = new EventPublisher(client);
-  const ports: MonitorPorts = {
-    runtime: config.runtime,
-    ledger,
-    bus: publisher,
-    now: () => new Date(),
-    intervalMs: config.intervalMs,
-    graceMs: config.graceMs,
-  };
-  const consumers = subscriptionsOf("monitor").map((subscription) =>
-    consume(client, {
-      topic: subscription.topic,
-      subscription: subscription.name,
-      accepts: subscription.eventTypes.map(eventNameOf),
-      concurrency: config.concurrency,
-      logger,
-      handler: async (event, context) => {
-        const done = await dispatch(event, ports);
-        const agentId = "agentId" in event.data ? event.data.agentId : undefined;
-        context.logger.info({ agentId, ...done }, `monitor ${done.action}`);
-      },
-    }),
-  );
-  logger.info(
-    { source: SOURCE, intervalMs: config.intervalMs, graceMs: config.graceMs, data: config.dataDirectory },
-    "monitor is running",
-  );
-  const stop = async () => {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
-    await publisher.close();
-    await client.close();
-    ledger.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void stop());
-  process.once("SIGINT", () => void stop());
+  await runPhase({
+    phase: "monitor",
+    config,
+    close: [() => ledger.close()],
+    startFields: {
+      source: SOURCE,
+      intervalMs: config.intervalMs,
+      graceMs: config.graceMs,
+      data: config.dataDirectory,
+    },
+    handlers: ({ publisher }) => {
+      const ports: MonitorPorts = {
+        runtime: config.runtime,
+        ledger,
+        bus: publisher,
+        now: () => new Date(),
+        intervalMs: config.intervalMs,
+        graceMs: config.graceMs,
+      };
+      return {
+        "agent.deployed": async (event, context) =>
+          logged(event, await onAgentDeployed(event, ports), context),
+        "agent.check": async (event, context) => logged(event, await onAgentCheck(event, ports), context),
+        "run.cancel.requested": async (event, context) =>
+          logged(event, await onRunCancelRequested(event, ports), context),
+      };
+    },
+  });
 }
