@@ -1,11 +1,13 @@
 // scheduler as a running service. Locally it keeps a cron timer and requests a run at each scheduled time;
-// with --once (how an Azure Container Apps scheduled job runs it) it requests the run for this moment and exits.
+// with --once (how an Azure Container Apps scheduled job runs it) it requests the run for the scheduled time
+// it serves (the latest at or before its start) and exits.
 import { createBusClient, EventPublisher } from "@haymaker/bus";
 import { configOrExit } from "@haymaker/config";
 import { createLogger, type Logger } from "@haymaker/logging";
 import { Cron } from "croner";
 import { schedulerConfig } from "./config.ts";
 import { scheduledRun } from "./handler.ts";
+import { slotServed } from "./slot.ts";
 
 const PUBLISH_ATTEMPTS = 5;
 
@@ -44,7 +46,8 @@ export async function main(argv: string[]): Promise<void> {
   };
 
   if (argv.includes("--once")) {
-    const ok = await requestRun(publisher, new Date(), config, logger);
+    // Named after the cron slot it serves, not its start: a retried execution requests the same run.
+    const ok = await requestRun(publisher, slotServed(config.schedule, new Date()), config, logger);
     await close();
     process.exit(ok ? 0 : 1);
   }

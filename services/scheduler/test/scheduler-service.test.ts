@@ -34,13 +34,29 @@ describe("the scheduler service", () => {
     return events;
   }
 
-  it("with --once, requests one run for now and exits 0", async () => {
-    const before = Date.now();
-    const scheduler = run(["--once"], { HAYMAKER_RUN_SIZE: "large", HAYMAKER_RUN_DURATION: "PT20S" });
-    expect(await scheduler.exited).toBe(0);
-    const [event] = await requested(5, 3000);
-    expect(event?.data).toMatchObject({ requestedBy: "scheduler", size: "large", duration: "PT20S" });
-    expect(Math.abs(Date.parse(event!.data.requestedAt) - before)).toBeLessThan(5000);
+  it("with --once, requests the run of the scheduled time it serves and exits 0; a retry requests the same run", async () => {
+    const once = async () => {
+      const scheduler = run(["--once"], {
+        HAYMAKER_SCHEDULE: "*/20 * * * * *",
+        HAYMAKER_RUN_SIZE: "large",
+        HAYMAKER_RUN_DURATION: "PT20S",
+      });
+      expect(await scheduler.exited, scheduler.output()).toBe(0);
+    };
+    // Two executions within one twenty-second slot (the second a retry), started well inside it.
+    const offset = Date.now() % 20_000;
+    if (offset > 10_000) await new Promise((resolve) => setTimeout(resolve, 20_000 - offset + 100));
+    const started = Date.now();
+    await once();
+    await once();
+    const events = await requested(5, 3000);
+    expect(events).toHaveLength(2);
+    const [first, retry] = events;
+    expect(first?.data).toMatchObject({ requestedBy: "scheduler", size: "large", duration: "PT20S" });
+    // Named after the slot, not the start.
+    expect(first?.data.requestedAt).toBe(new Date(started - (started % 20_000)).toISOString());
+    expect(retry?.data.runId).toBe(first?.data.runId);
+    expect(retry?.id).toBe(first?.id);
   });
 
   it("as a daemon, requests a run at each scheduled time and stops cleanly", async () => {
