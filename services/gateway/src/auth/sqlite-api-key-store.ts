@@ -81,7 +81,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    const rows = this.#db.prepare("SELECT * FROM api_keys ORDER BY created_at, id").all() as {
+    const rows = this.#db.prepare("SELECT * FROM api_keys ORDER BY created_at, rowid").all() as {
       id: string;
       role: Role;
       name: string;
