@@ -14,26 +14,19 @@ import { describeMonitorLedgerContract } from "./ledger-contract.ts";
 import { openMonitorLedger } from "./open-ledger.ts";
 
 let emulator: CosmosEmulator;
-let databases = 0;
 beforeAll(async () => {
   emulator = await startCosmosEmulator();
 });
 afterAll(() => emulator.stop());
 
-/** A database of its own, so that tests share nothing. */
-function freshDatabase() {
-  databases += 1;
-  return { ...emulator, database: `monitor-ledger-${databases}` };
-}
-
 describeMonitorLedgerContract("Cosmos DB (emulator)", async () => {
-  const config = freshDatabase();
+  const config = emulator.freshDatabase("monitor-ledger");
   return { open: (now) => CosmosMonitorLedger.open(config, now) };
 });
 
 describe("CosmosMonitorLedger", () => {
   it("keeps each fact in the state container, in a partition of its own, expiring 14 days on", async () => {
-    const config = freshDatabase();
+    const config = emulator.freshDatabase("monitor-ledger");
     const now = new Date("2026-11-24T06:05:00.000Z");
     const ledger = await CosmosMonitorLedger.open(config, () => now);
     onTestFinished(() => ledger.close());

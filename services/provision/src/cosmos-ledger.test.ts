@@ -15,26 +15,19 @@ import { describeProvisionLedgerContract } from "./ledger-contract.ts";
 import { openProvisionLedger } from "./open-ledger.ts";
 
 let emulator: CosmosEmulator;
-let databases = 0;
 beforeAll(async () => {
   emulator = await startCosmosEmulator();
 });
 afterAll(() => emulator.stop());
 
-/** A database of its own, so that tests share nothing. */
-function freshDatabase() {
-  databases += 1;
-  return { ...emulator, database: `provision-ledger-${databases}` };
-}
-
 describeProvisionLedgerContract("Cosmos DB (emulator)", async () => {
-  const config = freshDatabase();
+  const config = emulator.freshDatabase("provision-ledger");
   return { open: (now) => CosmosProvisionLedger.open(config, now) };
 });
 
 describe("CosmosProvisionLedger", () => {
   it("keeps an agent's record in its run's partition of the state container, expiring 14 days on", async () => {
-    const config = freshDatabase();
+    const config = emulator.freshDatabase("provision-ledger");
     const now = new Date("2026-11-24T06:00:00.000Z");
     const ledger = await CosmosProvisionLedger.open(config, () => now);
     onTestFinished(() => ledger.close());

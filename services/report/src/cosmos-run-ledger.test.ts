@@ -13,26 +13,19 @@ import { cleanedAgent, describeRunLedgerContract } from "./run-ledger-contract.t
 import { LEDGER_FILE, SqliteRunLedger } from "./sqlite-run-ledger.ts";
 
 let emulator: CosmosEmulator;
-let databases = 0;
 beforeAll(async () => {
   emulator = await startCosmosEmulator();
 });
 afterAll(() => emulator.stop());
 
-/** A database of its own, so that tests share nothing. */
-function freshDatabase() {
-  databases += 1;
-  return { ...emulator, database: `run-ledger-${databases}` };
-}
-
 describeRunLedgerContract("Cosmos DB (emulator)", async () => {
-  const config = freshDatabase();
+  const config = emulator.freshDatabase("run-ledger");
   return { open: () => CosmosRunLedger.open(config) };
 });
 
 describe("CosmosRunLedger", () => {
   it("keeps a run's agents, tally and failure in the run's partition of the state container, with no expiry", async () => {
-    const config = freshDatabase();
+    const config = emulator.freshDatabase("run-ledger");
     const ledger = await CosmosRunLedger.open(config);
     onTestFinished(() => ledger.close());
     expect(String(ledger)).toBe(`CosmosRunLedger(${config.database}/state)`);
@@ -58,7 +51,7 @@ describe("CosmosRunLedger", () => {
   });
 
   it("counts only agents in the tally: a record whose count was lost is counted by its redelivery", async () => {
-    const config = freshDatabase();
+    const config = emulator.freshDatabase("run-ledger");
     const ledger = await CosmosRunLedger.open(config);
     onTestFinished(() => ledger.close());
     const container = await openStateContainer(config);

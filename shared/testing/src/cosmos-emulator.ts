@@ -24,6 +24,8 @@ export interface CosmosEmulator {
     HAYMAKER_COSMOS_KEY: string;
     HAYMAKER_COSMOS_DATABASE: string;
   };
+  /** These settings with a database no other call got (`<prefix>-<n>`), so that tests share nothing. */
+  freshDatabase(prefix: string): Omit<CosmosEmulator, "env" | "stop" | "freshDatabase">;
   stop(): Promise<void>;
 }
 
@@ -38,15 +40,21 @@ export async function startCosmosEmulator(database = "haymaker-test"): Promise<C
     });
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clientOptions = { connectionPolicy: { enableEndpointDiscovery: false } } as const;
+  let databases = 0;
   return {
     endpoint,
     key: EMULATOR_KEY,
     database,
-    clientOptions: { connectionPolicy: { enableEndpointDiscovery: false } },
+    clientOptions,
     env: {
       HAYMAKER_COSMOS_ENDPOINT: endpoint,
       HAYMAKER_COSMOS_KEY: EMULATOR_KEY,
       HAYMAKER_COSMOS_DATABASE: database,
+    },
+    freshDatabase(prefix) {
+      databases += 1;
+      return { endpoint, key: EMULATOR_KEY, database: `${prefix}-${databases}`, clientOptions };
     },
     async stop() {
       // Clients keep sockets alive; close them so that close() does not wait for their idle timeout.

@@ -17,7 +17,6 @@ import { logDocumentId, processedEventDocumentId } from "./documents.ts";
 
 let emulator: CosmosEmulator;
 let endpoint: string;
-let databases = 0;
 
 beforeAll(async () => {
   emulator = await startCosmosEmulator();
@@ -30,12 +29,8 @@ afterAll(() => emulator.stop());
 async function openStore(
   options: Partial<CosmosProjectionStoreOptions> = {},
 ): Promise<CosmosProjectionStore> {
-  databases += 1;
   const store = await CosmosProjectionStore.open({
-    endpoint,
-    key: emulator.key,
-    database: `projections-test-${databases}`,
-    clientOptions: emulator.clientOptions,
+    ...emulator.freshDatabase("projections-test"),
     ...options,
   });
   onTestFinished(() => store.close());
