@@ -6,7 +6,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { azureCredentialFromEnv } from "@haymaker/cloud-control";
-import { ConfigError, parseEnv } from "@haymaker/config";
+import { ConfigError, parseEnv, readConfigParts } from "@haymaker/config";
 import { SecretRefSchema } from "@haymaker/contracts";
 import * as v from "valibot";
 import { FileSecretStore } from "./file-secret-store.ts";
@@ -51,28 +51,19 @@ const SecretsEnv = v.object({
  * variable at fault at once, HayMaker's identity's included, and never echoing a value.
  */
 export function secretStoreFromEnv(env: Record<string, string | undefined>, service: string): SecretStore {
-  const problems: string[] = [];
-  const read = <T>(part: () => T): T | undefined => {
-    try {
-      return part();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const parsed = read(() => parseEnv(service, SecretsEnv, env));
-  const wantsVault = env[VAULT_URI] !== undefined;
-  const signIn = wantsVault ? read(() => azureCredentialFromEnv(env, service)) : undefined;
-  const origin = parsed?.[VAULT_URI] === undefined ? undefined : vaultOrigin(parsed[VAULT_URI]);
+  // Both parts are read whatever the other says, so every bad variable is named at once.
+  const { parsed, signIn } = readConfigParts(service, {
+    parsed: () => parseEnv(service, SecretsEnv, env),
+    signIn: () => (env[VAULT_URI] === undefined ? undefined : azureCredentialFromEnv(env, service)),
+  });
+  const origin = parsed[VAULT_URI] === undefined ? undefined : vaultOrigin(parsed[VAULT_URI]);
   if (origin !== undefined && signIn !== undefined && isSandboxVault(origin) !== signIn.sandbox) {
-    problems.push(
+    throw new ConfigError(service, [
       isSandboxVault(origin)
         ? `${VAULT_URI}: the sandbox cloud's vault signs in through the sandbox: set HAYMAKER_ARM_ENDPOINT to the sandbox's URL too`
         : `${VAULT_URI}: an Azure vault cannot be signed in to as the sandbox cloud's identity: HAYMAKER_ARM_ENDPOINT is the sandbox`,
-    );
+    ]);
   }
-  if (parsed === undefined || problems.length > 0) throw new ConfigError(service, [...new Set(problems)]);
   if (origin === undefined || signIn === undefined) return new FileSecretStore(parsed.HAYMAKER_DATA_DIR);
   return keyVaultSecretStore(origin, signIn.credential);
 }
